@@ -1,0 +1,28 @@
+package dev.headroom.sense;
+
+import dev.headroom.sense.cgroup.CgroupMemory;
+import dev.headroom.sense.jvm.JvmMemory;
+import dev.headroom.sense.process.ProcessMemory;
+
+/**
+ * Everything sensed in one tick: the container, the process and the JVM. Immutable; the one
+ * record handed from sense to reconcile.
+ *
+ * @param epochMillis      when it was taken
+ * @param cgroup           the memory cgroup, {@code null} when the process has none (laptop, VM)
+ * @param limitBytes       the effective limit: the cgroup's, else the {@code limit} option, else
+ *                         host memory; {@code -1} when none is known
+ * @param limitSource      where {@code limitBytes} came from, in words
+ * @param workingSetBytes  the cgroup's working set (kubelet formula); without a cgroup, the process RSS
+ * @param hostMemoryBytes  physical memory of the host, {@code -1} when unknown
+ */
+public record Snapshot(
+        long epochMillis,
+        CgroupMemory cgroup,
+        long limitBytes,
+        String limitSource,
+        long workingSetBytes,
+        long hostMemoryBytes,
+        ProcessMemory process,
+        JvmMemory jvm) {
+}

@@ -1,0 +1,28 @@
+package dev.headroom.sense.jvm;
+
+import java.util.List;
+
+/**
+ * What the JVM says of its own memory at one moment. Bytes; {@code -1} where unknown.
+ *
+ * @param threadStackSizeBytes the default Java thread stack size ({@code -Xss}/{@code ThreadStackSize})
+ * @param nmt                  the NMT summary, {@code null} when NMT is off or was not read this tick
+ */
+public record JvmMemory(
+        long heapUsed,
+        long heapCommitted,
+        long heapMax,
+        List<MemoryPoolUsage> pools,
+        List<BufferPoolUsage> bufferPools,
+        int threadCount,
+        long threadStackSizeBytes,
+        long loadedClasses,
+        long gcCount,
+        long gcTimeMillis,
+        NmtSummary nmt) {
+
+    public JvmMemory {
+        pools = List.copyOf(pools);
+        bufferPools = List.copyOf(bufferPools);
+    }
+}
