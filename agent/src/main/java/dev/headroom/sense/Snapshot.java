@@ -25,4 +25,15 @@ public record Snapshot(
         long hostMemoryBytes,
         ProcessMemory process,
         JvmMemory jvm) {
+
+    /** The words {@link Sensor} uses when the limit is the {@code limit} option. */
+    public static final String LIMIT_OPTION = "limit option";
+
+    /**
+     * Whether a real limit is known: the cgroup's or the {@code limit} option. When this is false,
+     * {@code limitBytes} is host memory (or -1), a bound but not a limit anyone set.
+     */
+    public boolean limited() {
+        return limitBytes > 0 && ((cgroup != null && cgroup.hasLimit()) || LIMIT_OPTION.equals(limitSource));
+    }
 }
