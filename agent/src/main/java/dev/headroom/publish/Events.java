@@ -51,6 +51,10 @@ public final class Events {
             json.writeStringField("label", p.label());
             json.writeStringField("group", p.group());
             json.writeNumberField("bytes", p.bytes());
+            json.writeStringField("source", p.source());
+            if (p.cause() != null && !p.cause().isEmpty()) {
+                json.writeStringField("cause", p.cause());
+            }
             json.writeEndObject();
         }
         json.writeEndArray();
