@@ -1,0 +1,223 @@
+package dev.headroom.sense.jvm;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the JVM says of its own memory, through its MXBeans. The beans are looked up once; {@link #read} only asks
+ * them, so it is cheap enough for every tick. Nothing here throws: a bean that is missing or fails leaves its fields
+ * at {@code -1} (or its list empty).
+ */
+public final class JvmReader {
+
+    private static final MemoryPoolMXBean[] NO_POOLS = new MemoryPoolMXBean[0];
+    private static final BufferPoolMXBean[] NO_BUFFER_POOLS = new BufferPoolMXBean[0];
+    private static final GarbageCollectorMXBean[] NO_COLLECTORS = new GarbageCollectorMXBean[0];
+
+    private final MemoryMXBean memory;
+    private final MemoryPoolMXBean[] pools;
+    private final BufferPoolMXBean[] bufferPools;
+    private final ThreadMXBean threads;
+    private final ClassLoadingMXBean classLoading;
+    private final GarbageCollectorMXBean[] collectors;
+    private final JvmFlags flags;
+
+    public JvmReader() {
+        MemoryMXBean memoryBean = null;
+        MemoryPoolMXBean[] poolBeans = NO_POOLS;
+        BufferPoolMXBean[] bufferBeans = NO_BUFFER_POOLS;
+        ThreadMXBean threadBean = null;
+        ClassLoadingMXBean classBean = null;
+        GarbageCollectorMXBean[] gcBeans = NO_COLLECTORS;
+        try {
+            memoryBean = ManagementFactory.getMemoryMXBean();
+        } catch (RuntimeException | LinkageError e) {
+            // stays null: heap fields -1
+        }
+        try {
+            poolBeans = ManagementFactory.getMemoryPoolMXBeans().toArray(NO_POOLS);
+        } catch (RuntimeException | LinkageError e) {
+            // no pools
+        }
+        try {
+            bufferBeans = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).toArray(NO_BUFFER_POOLS);
+        } catch (RuntimeException | LinkageError e) {
+            // no buffer pools
+        }
+        try {
+            threadBean = ManagementFactory.getThreadMXBean();
+        } catch (RuntimeException | LinkageError e) {
+            // thread count -1
+        }
+        try {
+            classBean = ManagementFactory.getClassLoadingMXBean();
+        } catch (RuntimeException | LinkageError e) {
+            // loaded classes -1
+        }
+        try {
+            gcBeans = ManagementFactory.getGarbageCollectorMXBeans().toArray(NO_COLLECTORS);
+        } catch (RuntimeException | LinkageError e) {
+            // gc counters -1
+        }
+        this.memory = memoryBean;
+        this.pools = poolBeans;
+        this.bufferPools = bufferBeans;
+        this.threads = threadBean;
+        this.classLoading = classBean;
+        this.collectors = gcBeans;
+        this.flags = JvmFlags.read(VmOptions.platform(), collectorNames(gcBeans));
+    }
+
+    /** The flags, read once at construction. */
+    public JvmFlags flags() {
+        return flags;
+    }
+
+    /**
+     * The JVM's memory now.
+     *
+     * @param nmtOrNull the NMT summary read this tick by the caller ({@link NmtReader}), carried along as is
+     */
+    public JvmMemory read(NmtSummary nmtOrNull) {
+        long heapUsed = -1;
+        long heapCommitted = -1;
+        long heapMax = -1;
+        if (memory != null) {
+            try {
+                // MemoryUsage's constructor may throw IllegalArgumentException when a collector reports
+                // committed > max for a moment while resizing; that tick simply has no heap numbers.
+                MemoryUsage heap = memory.getHeapMemoryUsage();
+                heapUsed = heap.getUsed();
+                heapCommitted = heap.getCommitted();
+                heapMax = heap.getMax();
+            } catch (RuntimeException e) {
+                // -1s
+            }
+        }
+        return new JvmMemory(
+                heapUsed,
+                heapCommitted,
+                heapMax,
+                poolUsages(),
+                bufferPoolUsages(),
+                threadCount(),
+                flags.threadStackSize(),
+                loadedClasses(),
+                gcCount(),
+                gcTimeMillis(),
+                nmtOrNull);
+    }
+
+    private List<MemoryPoolUsage> poolUsages() {
+        List<MemoryPoolUsage> usages = new ArrayList<>(pools.length);
+        for (MemoryPoolMXBean pool : pools) {
+            String name = "?";
+            boolean heap = false;
+            try {
+                name = pool.getName();
+                heap = pool.getType() == MemoryType.HEAP;
+                MemoryUsage usage = pool.getUsage(); // null once the pool is no longer valid
+                if (usage == null) {
+                    continue;
+                }
+                usages.add(new MemoryPoolUsage(name, heap, usage.getUsed(), usage.getCommitted(), usage.getMax(),
+                        usedAfterGc(pool.getCollectionUsage())));
+            } catch (RuntimeException e) {
+                usages.add(new MemoryPoolUsage(name, heap, -1, -1, -1, -1));
+            }
+        }
+        return usages;
+    }
+
+    /**
+     * {@code null} for pools no collector manages (Metaspace, CodeHeap). HotSpot answers a usage of all zeros for a
+     * pool that has not been collected yet: that is no level either, so it is {@code -1} as well.
+     */
+    private static long usedAfterGc(MemoryUsage afterGc) {
+        if (afterGc == null || (afterGc.getUsed() == 0 && afterGc.getCommitted() == 0)) {
+            return -1;
+        }
+        return afterGc.getUsed();
+    }
+
+    private List<BufferPoolUsage> bufferPoolUsages() {
+        List<BufferPoolUsage> usages = new ArrayList<>(bufferPools.length);
+        for (BufferPoolMXBean pool : bufferPools) {
+            try {
+                usages.add(new BufferPoolUsage(pool.getName(), pool.getCount(), pool.getMemoryUsed(),
+                        pool.getTotalCapacity()));
+            } catch (RuntimeException e) {
+                // a pool that fails is left out this tick
+            }
+        }
+        return usages;
+    }
+
+    private int threadCount() {
+        try {
+            return threads == null ? -1 : threads.getThreadCount();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private long loadedClasses() {
+        try {
+            return classLoading == null ? -1 : classLoading.getLoadedClassCount();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    // Collectors answer -1 when they do not count (e.g. a concurrent phase bean); those are left out of the sum.
+    private long gcCount() {
+        long sum = -1;
+        for (GarbageCollectorMXBean collector : collectors) {
+            try {
+                long count = collector.getCollectionCount();
+                if (count >= 0) {
+                    sum = Math.max(sum, 0) + count;
+                }
+            } catch (RuntimeException e) {
+                // skipped
+            }
+        }
+        return sum;
+    }
+
+    private long gcTimeMillis() {
+        long sum = -1;
+        for (GarbageCollectorMXBean collector : collectors) {
+            try {
+                long millis = collector.getCollectionTime();
+                if (millis >= 0) {
+                    sum = Math.max(sum, 0) + millis;
+                }
+            } catch (RuntimeException e) {
+                // skipped
+            }
+        }
+        return sum;
+    }
+
+    private static List<String> collectorNames(GarbageCollectorMXBean[] collectors) {
+        List<String> names = new ArrayList<>(collectors.length);
+        for (GarbageCollectorMXBean collector : collectors) {
+            try {
+                names.add(collector.getName());
+            } catch (RuntimeException e) {
+                // skipped
+            }
+        }
+        return names;
+    }
+}

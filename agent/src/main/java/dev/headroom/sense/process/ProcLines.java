@@ -1,0 +1,93 @@
+package dev.headroom.sense.process;
+
+/**
+ * Reads the values of {@code Key:   value [kB]} lines, the shape shared by {@code /proc/<pid>/status},
+ * {@code smaps_rollup} and {@code meminfo}. No regex and no substrings: these files are read every tick.
+ */
+final class ProcLines {
+
+    private static final long MAX_KIB = Long.MAX_VALUE / 1024;
+
+    private ProcLines() {
+    }
+
+    /** True when the key of the line {@code [lineStart, colon)} is exactly {@code key}. */
+    static boolean keyIs(String text, int lineStart, int colon, String key) {
+        return colon - lineStart == key.length() && text.startsWith(key, lineStart);
+    }
+
+    /**
+     * The value after a colon written in kibibytes ({@code "  80632 kB"}), in bytes; {@code -1} when the value is
+     * not a number followed by {@code kB} (the kernel's "kB" is 1024 bytes, see proc(5)).
+     */
+    static long kibibytes(String text, int from, int end) {
+        int i = skipBlanks(text, from, end);
+        int digitsStart = i;
+        long value = 0;
+        while (i < end) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            if (value > (Long.MAX_VALUE - 9) / 10) {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+            i++;
+        }
+        if (i == digitsStart || value > MAX_KIB) {
+            return -1;
+        }
+        i = skipBlanks(text, i, end);
+        if (!text.startsWith("kB", i)) {
+            return -1;
+        }
+        return skipBlanks(text, i + 2, end) == end ? value * 1024 : -1;
+    }
+
+    /** The value after a colon written as a bare count ({@code "\t22"}); {@code -1} when it is not one. */
+    static long count(String text, int from, int end) {
+        int i = skipBlanks(text, from, end);
+        int digitsStart = i;
+        long value = 0;
+        while (i < end) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            if (value > (Long.MAX_VALUE - 9) / 10) {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+            i++;
+        }
+        if (i == digitsStart) {
+            return -1;
+        }
+        return skipBlanks(text, i, end) == end ? value : -1;
+    }
+
+    /** Index of the end of the line starting at {@code from}: the next newline, or the end of the text. */
+    static int lineEnd(String text, int from) {
+        int eol = text.indexOf('\n', from);
+        return eol < 0 ? text.length() : eol;
+    }
+
+    /** Index of the line's colon, or {@code -1} when the line {@code [from, end)} has none. */
+    static int colon(String text, int from, int end) {
+        int colon = text.indexOf(':', from);
+        return colon >= 0 && colon < end ? colon : -1;
+    }
+
+    // '\r' too, so a fixture saved with Windows line ends still reads
+    private static int skipBlanks(String text, int i, int end) {
+        while (i < end) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.headroom.sense.jvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JvmReaderTest {
+
+    private static final long MIB = 1024 * 1024;
+
+    private final JvmReader reader = new JvmReader();
+
+    private static BufferPoolUsage direct(JvmMemory memory) {
+        for (BufferPoolUsage pool : memory.bufferPools()) {
+            if (pool.name().equals("direct")) {
+                return pool;
+            }
+        }
+        throw new AssertionError("no direct pool in " + memory.bufferPools());
+    }
+
+    @Test
+    void seesADirectBufferInTheDirectPool() {
+        long before = direct(reader.read(null)).memoryUsedBytes();
+
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) (8 * MIB));
+        long after = direct(reader.read(null)).memoryUsedBytes();
+        Reference.reachabilityFence(buffer);
+
+        assertTrue(after - before >= 8 * MIB, () -> "direct pool grew by " + (after - before));
+    }
+
+    @Test
+    void readsHeapPoolsThreadsClassesAndCollections() {
+        System.gc(); // so that the heap pools have a usage after GC
+        JvmMemory memory = reader.read(null);
+
+        assertTrue(memory.heapUsed() > 0 && memory.heapCommitted() >= memory.heapUsed(), memory::toString);
+        assertEquals(Runtime.getRuntime().maxMemory() > 0, memory.heapMax() > 0);
+        assertTrue(memory.pools().stream().anyMatch(MemoryPoolUsage::heap), memory::toString);
+        assertTrue(memory.pools().stream().anyMatch(p -> p.name().equals("Metaspace") && !p.heap()
+                && p.usedAfterGc() == -1), memory::toString);
+        assertTrue(memory.pools().stream().anyMatch(p -> p.heap() && p.usedAfterGc() >= 0), memory::toString);
+        assertEquals(ManagementFactory.getThreadMXBean().getThreadCount() > 0, memory.threadCount() > 0);
+        assertTrue(memory.loadedClasses() > 1000, () -> "classes " + memory.loadedClasses());
+        assertTrue(memory.gcCount() >= 1, () -> "gc count " + memory.gcCount());
+        assertTrue(memory.gcTimeMillis() >= 0);
+        assertTrue(memory.bufferPools().stream().anyMatch(p -> p.name().equals("mapped")), memory::toString);
+        assertNull(memory.nmt());
+    }
+
+    @Test
+    void carriesTheNmtSummaryItIsGiven() {
+        NmtSummary nmt = new NmtSummary(2 * MIB, MIB, List.of(new NmtCategory("Java Heap", 2 * MIB, MIB)));
+
+        assertSame(nmt, reader.read(nmt).nmt());
+    }
+
+    @Test
+    void takesThreadStackSizeFromTheFlag() {
+        JvmMemory memory = reader.read(null);
+
+        assertEquals(reader.flags().threadStackSize(), memory.threadStackSizeBytes());
+        assertTrue(memory.threadStackSizeBytes() > 0 && memory.threadStackSizeBytes() % 1024 == 0,
+                () -> "stack " + memory.threadStackSizeBytes());
+    }
+
+    @Test
+    void readsTheFlagsOfThisJvm() {
+        JvmFlags flags = reader.flags();
+
+        // the heap max MXBean excludes a survivor space for some collectors, never more
+        assertTrue(flags.maxHeap() >= Runtime.getRuntime().maxMemory(), flags::toString);
+        assertTrue(flags.reservedCodeCacheSize() > 0, flags::toString);
+        assertEquals("off", flags.nmtMode());
+        assertFalse(flags.gcNames().isEmpty());
+        assertEquals(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-XX:MaxMetaspaceSize=")), flags.maxMetaspace() > 0);
+        assertEquals(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-XX:MaxDirectMemorySize=")), flags.maxDirectMemory() > 0);
+        assertTrue(flags.effectiveMaxDirectMemory() > 0);
+    }
+
+    @Test
+    void answersUnknownForAJvmWithoutTheDiagnosticBean() {
+        JvmFlags flags = JvmFlags.read(VmOptions.NONE, List.of("Copy"));
+
+        assertEquals(new JvmFlags(-1, -1, -1, -1, -1, -1, null, List.of("Copy"), "off"), flags);
+    }
+}
