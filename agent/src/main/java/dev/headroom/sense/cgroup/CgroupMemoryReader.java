@@ -1,0 +1,26 @@
+package dev.headroom.sense.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One located memory cgroup, read live. Obtained from {@link CgroupLocator#locate}; every file path it
+ * needs is resolved once there, so {@link #read()} only opens and parses files.
+ *
+ * <p>{@link #read()} reuses buffers between calls and is synchronised; it is meant for one sampling
+ * thread, calling it from several is safe but they queue.
+ */
+public interface CgroupMemoryReader {
+
+    /** 1 or 2. */
+    int version();
+
+    /** The process's cgroup path inside the hierarchy, as {@code /proc/self/cgroup} names it, e.g. {@code /}. */
+    String cgroupPath();
+
+    /** The directory read, e.g. {@code <cgroupRoot>/memory/<path>}. */
+    Path directory();
+
+    /** Re-reads everything: limits can change at run time (VPA in-place resize, systemctl set-property). */
+    CgroupMemory read() throws IOException;
+}

@@ -1,0 +1,153 @@
+package dev.headroom.sense.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The cgroup v1 memory controller (Documentation/admin-guide/cgroup-v1/memory.rst).
+ */
+final class V1MemoryReader implements CgroupMemoryReader {
+
+    private final String cgroupPath;
+    private final Path directory;
+    private final long hostMemoryBytes;
+    private final LimitChain limits;
+    private final Path usage;
+    private final Path stat;
+    private final Path memswUsage;   // null without swap accounting (swapaccount=0)
+    private final Path kmemUsage;    // null where the kernel has no kmem accounting files
+    private final Path failcnt;
+    private final Path oomControl;
+    private final Path procs;
+    private final Path hostPressure;
+    private final String hostPressureSource;
+    private final String hierarchicalSource;
+
+    private final InterfaceFiles io = new InterfaceFiles();
+    private final KeyedValues statValues = new KeyedValues();
+    private final KeyedValues oomValues = new KeyedValues();
+
+    V1MemoryReader(Placement placement, Path procRoot, long hostMemoryBytes) {
+        this.cgroupPath = placement.cgroupPath();
+        this.directory = placement.directory();
+        this.hostMemoryBytes = hostMemoryBytes;
+        this.limits = LimitChain.of(placement.levels(), placement.labels(), "memory.limit_in_bytes");
+        this.usage = directory.resolve("memory.usage_in_bytes");
+        this.stat = directory.resolve("memory.stat");
+        this.memswUsage = ifPresent(directory.resolve("memory.memsw.usage_in_bytes"));
+        this.kmemUsage = ifPresent(directory.resolve("memory.kmem.usage_in_bytes"));
+        this.failcnt = directory.resolve("memory.failcnt");
+        this.oomControl = directory.resolve("memory.oom_control");
+        this.procs = directory.resolve("cgroup.procs");
+        // v1 has no per-cgroup PSI (memory.pressure_level is an event interface, not PSI).
+        this.hostPressure = procRoot.resolve("pressure/memory");
+        this.hostPressureSource = hostPressure + " (host-wide)";
+        this.hierarchicalSource = "hierarchical_memory_limit in memory.stat of " + placement.labels().get(0);
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public String cgroupPath() {
+        return cgroupPath;
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public synchronized CgroupMemory read() throws IOException {
+        long usageBytes = io.readSingleValue(usage);
+        io.readFlatKeyed(stat, statValues);
+
+        long limit = limits.lowest(io, hostMemoryBytes);
+        String source = limits.source();
+        // hierarchical_memory_limit is the lowest limit of all ancestors as the kernel sees them, including
+        // those above what this mount shows (a container's bind-mounted cgroupfs hides the pod's level).
+        long hierarchical = LimitChain.effective(statValues.get("hierarchical_memory_limit", -1), hostMemoryBytes);
+        if (hierarchical >= 0 && (limit < 0 || hierarchical < limit)) {
+            limit = hierarchical;
+            source = hierarchicalSource;
+        }
+
+        long swap = -1;
+        if (memswUsage != null) {
+            long memsw = io.readSingleValue(memswUsage);
+            // memsw counts memory + swap; both counters move independently, so the difference can dip below 0.
+            swap = memsw >= 0 && usageBytes >= 0 ? Math.max(0, memsw - usageBytes) : -1;
+        } else {
+            swap = statValues.get("total_swap", -1);
+        }
+        long kernel = kmemUsage == null ? -1 : readOptional(kmemUsage);
+
+        MemoryStat memoryStat = new MemoryStat(
+                statValues.get("total_rss", "rss"),
+                statValues.get("total_cache", "cache"),
+                statValues.get("total_active_anon", "active_anon"),
+                statValues.get("total_inactive_anon", "inactive_anon"),
+                statValues.get("total_active_file", "active_file"),
+                statValues.get("total_inactive_file", "inactive_file"),
+                statValues.get("total_unevictable", "unevictable"),
+                statValues.get("total_shmem", "shmem"),
+                statValues.get("total_mapped_file", "mapped_file"),
+                statValues.get("total_dirty", "dirty"),
+                statValues.get("total_writeback", "writeback"),
+                -1, -1, -1, -1, -1,
+                kernel,
+                statValues.get("total_swap", "swap"),
+                statValues.toMap());
+
+        return new CgroupMemory(1, cgroupPath, limit, source, -1, usageBytes, swap, memoryStat, readEvents(),
+                readPressure(), readProcessCount());
+    }
+
+    private MemoryEvents readEvents() {
+        long failures = readOptional(failcnt);
+        long oomKill = -1;
+        boolean underOom = false;
+        try {
+            io.readFlatKeyed(oomControl, oomValues);
+            // oom_kill was added to memory.oom_control in Linux 4.13.
+            oomKill = oomValues.get("oom_kill", -1);
+            underOom = oomValues.get("under_oom", 0) > 0;
+        } catch (IOException e) {
+            // optional: counters stay unknown
+        }
+        return new MemoryEvents(-1, -1, -1, -1, oomKill, failures, underOom);
+    }
+
+    private Pressure readPressure() {
+        try {
+            return io.readPressure(hostPressure, hostPressureSource);
+        } catch (IOException e) {
+            // No PSI: CONFIG_PSI off, psi=0, or kernel older than 4.20.
+            return null;
+        }
+    }
+
+    private int readProcessCount() {
+        try {
+            return io.countLines(procs);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private long readOptional(Path file) {
+        try {
+            return io.readSingleValue(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static Path ifPresent(Path file) {
+        return Files.isRegularFile(file) ? file : null;
+    }
+}
