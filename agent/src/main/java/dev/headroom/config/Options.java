@@ -24,7 +24,7 @@ public record Options(
         Map<String, String> effective) {
 
     public Options {
-        effective = Map.copyOf(effective);
+        effective = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(effective));
     }
 
     /** The defaults, as if no option had been given anywhere. */

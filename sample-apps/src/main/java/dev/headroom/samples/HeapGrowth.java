@@ -33,29 +33,19 @@ public final class HeapGrowth {
     static final List<LeakedOrder> RETAINED = new ArrayList<>();
 
     public static void main(String[] args) throws InterruptedException {
-        double mibPerSecond = args.length > 0 ? Double.parseDouble(args[0]) : 30;
-        long baselineMib = args.length > 1 ? Long.parseLong(args[1]) : 120;
-        long seconds = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE / 1000;
+        double mibPerSecond = Rate.arg(args, 0, 30);
+        long baselineMib = (long) Rate.arg(args, 1, 120);
+        Rate pace = new Rate(mibPerSecond * 16, (long) Rate.arg(args, 2, 0));
 
         List<ByteBuffer> baseline = DirectMemory.allocateTouched(baselineMib);
-        System.out.println("heap-growth ready: " + mibPerSecond + " MiB/s, " + baselineMib + " MiB direct baseline");
-        System.out.flush();
-
-        int chunk = 64 * 1024;
-        long bytesPerTick = (long) (mibPerSecond * 1024 * 1024 / 20);
+        Rate.ready("heap-growth", mibPerSecond + " MiB/s, " + baselineMib + " MiB direct baseline");
         long id = 0;
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        long next = System.nanoTime();
-        while (System.nanoTime() < end) {
-            for (long made = 0; made < bytesPerTick; made += chunk) {
-                RETAINED.add(new LeakedOrder(id++, chunk));
-            }
-            next += 50_000_000L;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+        for (long n; (n = pace.step()) >= 0; ) {
+            // 16 orders of 64 KiB make a MiB.
+            for (long i = 0; i < n; i++) {
+                RETAINED.add(new LeakedOrder(id++, 64 * 1024));
             }
         }
-        System.out.println("heap-growth done: " + RETAINED.size() + " orders, " + baseline.size() + " buffers");
+        Rate.done("heap-growth", RETAINED.size() + " orders, " + baseline.size() + " buffers");
     }
 }

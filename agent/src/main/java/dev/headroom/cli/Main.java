@@ -1,0 +1,62 @@
+package dev.headroom.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code java -jar headroom-agent.jar <command>}: the agent's command line.
+ *
+ * <pre>
+ *   inspect               print the reconciliation table for this JVM and its container
+ *   attach PID [options]  load the agent into a running JVM
+ * </pre>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            usage(out);
+            return 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "inspect" -> InspectCommand.run(rest, out, err);
+                case "attach" -> AttachCommand.run(rest, out, err);
+                case "help", "-h", "--help" -> {
+                    usage(out);
+                    yield 0;
+                }
+                default -> {
+                    err.println("headroom: unknown command '" + args[0] + "'");
+                    usage(err);
+                    yield 2;
+                }
+            };
+        } catch (Exception e) {
+            err.println("headroom: " + args[0] + " failed: " + e);
+            return 1;
+        }
+    }
+
+    static void usage(PrintStream out) {
+        out.println("""
+                Headroom: sees the container's OOM kill coming, from inside the JVM.
+
+                Usage:
+                  java -javaagent:headroom-agent.jar[=key=value,...] -jar your-app.jar
+                  java -jar headroom-agent.jar inspect [key=value,...]
+                      print how this JVM's container memory (working set) splits into parts
+                  java -jar headroom-agent.jar attach <pid> [key=value,...]
+                      load the agent into a running JVM
+
+                Options (also -Dheadroom.<key>=value or HEADROOM_<KEY>): see docs/configuration.md""");
+    }
+}
