@@ -1,0 +1,104 @@
+package dev.headroom.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OptionsParserTest {
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsGiven() throws Exception {
+        Options o = OptionsParser.parse(null, new Properties(), Map.of());
+        assertEquals(1000, o.intervalMillis());
+        assertEquals(10_000, o.snapshotEveryMillis());
+        assertNull(o.eventLog());
+        assertNull(o.dumpDir());
+        assertEquals(-1, o.limitBytes());
+        assertEquals(Path.of("/sys/fs/cgroup"), o.cgroupRoot());
+        assertEquals(Path.of("/proc"), o.procRoot());
+    }
+
+    @Test
+    void agentArgumentsWinOverSystemPropertiesWhichWinOverTheEnvironment() throws Exception {
+        Options o = OptionsParser.parse("interval=500ms",
+                props("headroom.interval", "2s", "headroom.limit", "300m"),
+                Map.of("HEADROOM_INTERVAL", "5s", "HEADROOM_LIMIT", "1g", "HEADROOM_EVENT_LOG", "/tmp/e.jsonl"));
+        assertEquals(500, o.intervalMillis());
+        assertEquals(300L << 20, o.limitBytes());
+        assertEquals(Path.of("/tmp/e.jsonl"), o.eventLog());
+        assertEquals("500ms", o.effective().get("interval"));
+    }
+
+    @Test
+    void malformedDurationNamesTheOptionTheValueAndWhatIsAccepted() {
+        OptionException e = assertThrows(OptionException.class,
+                () -> OptionsParser.parse("interval=soon", new Properties(), Map.of()));
+        assertEquals("headroom: agent disabled: option 'interval' has bad value 'soon': "
+                + "expected a duration like 500ms, 1s, 5m", e.getMessage());
+    }
+
+    @Test
+    void malformedSizeFromTheEnvironmentIsReportedToo() {
+        OptionException e = assertThrows(OptionException.class,
+                () -> OptionsParser.parse(null, new Properties(), Map.of("HEADROOM_LIMIT", "lots")));
+        assertTrue(e.getMessage().contains("option 'limit' has bad value 'lots'"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeysInAgentArgumentsOrPropertiesAreErrorsButUnknownEnvironmentIsIgnored() throws Exception {
+        OptionException a = assertThrows(OptionException.class,
+                () -> OptionsParser.parse("intervall=1s", new Properties(), Map.of()));
+        assertTrue(a.getMessage().contains("unknown agent argument 'intervall'"), a.getMessage());
+        OptionException p = assertThrows(OptionException.class,
+                () -> OptionsParser.parse(null, props("headroom.evenLog", "x"), Map.of()));
+        assertTrue(p.getMessage().contains("unknown system property 'headroom.evenLog'"), p.getMessage());
+        OptionsParser.parse(null, new Properties(), Map.of("HEADROOM_SOMETHING_ELSE", "x"));
+    }
+
+    @Test
+    void pieceWithoutEqualsAndRepeatedKeysAreErrors() {
+        assertThrows(OptionException.class, () -> OptionsParser.parse("interval", new Properties(), Map.of()));
+        assertThrows(OptionException.class,
+                () -> OptionsParser.parse("interval=1s,interval=2s", new Properties(), Map.of()));
+    }
+
+    @Test
+    void tooShortIntervalAndZeroLimitAreRefused() {
+        assertThrows(OptionException.class, () -> OptionsParser.parse("interval=1ms", new Properties(), Map.of()));
+        assertThrows(OptionException.class, () -> OptionsParser.parse("limit=0", new Properties(), Map.of()));
+        assertThrows(OptionException.class, () -> OptionsParser.parse("quiet=yes", new Properties(), Map.of()));
+    }
+
+    @Test
+    void environmentVariableNamesSplitCamelCase() {
+        assertEquals("HEADROOM_EVENT_LOG", Key.EVENT_LOG.environmentVariable());
+        assertEquals("HEADROOM_INTERVAL", Key.INTERVAL.environmentVariable());
+        assertEquals("headroom.dumpDir", Key.DUMP_DIR.systemProperty());
+    }
+
+    @Test
+    void configurationReferenceDocumentsEveryKey() throws Exception {
+        Path doc = Path.of("..", "docs", "configuration.md");
+        String text = Files.readString(doc);
+        for (Key key : Key.values()) {
+            assertTrue(text.contains("`" + key.optionName() + "`"), "docs/configuration.md lacks " + key.optionName());
+            assertTrue(text.contains(key.environmentVariable()), "docs/configuration.md lacks " + key.environmentVariable());
+        }
+    }
+}
