@@ -1,0 +1,273 @@
+package dev.headroom.act.flight;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.headroom.act.Level;
+import dev.headroom.forecast.Forecast;
+import dev.headroom.publish.Events;
+import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Part;
+import dev.headroom.sense.Snapshot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.function.LongSupplier;
+
+/**
+ * The flight recorder's "black box": a small JSON file rewritten every tick with the latest state
+ * and the last {@code historySize} samples, so that after a SIGKILL from the cgroup OOM killer —
+ * which the JVM never sees — the last words are on disk. Each rewrite goes to a temporary file in
+ * the same directory, then {@code rename(2)}s over the old one: a kill at any moment leaves either
+ * the old file or the new one, never a torn one. It is not fsynced: a SIGKILL does not lose the
+ * page cache, only a crash of the whole node would, and an fsync every second is not free.
+ *
+ * <p>Shape (read by the HTML report and {@link PreviousRun}):
+ * <pre>{"time": ISO-8601 UTC, "event": "flight", "pid": N, "startTime": ISO, "ended": false,
+ *  "endReason": null, workingSetBytes, limitBytes, limitSource, headroomBytes, breakdown: [...],
+ *  "level": "OK", "forecast": {"secondsToLimit": x|null, "confidence": c, "growthBytesPerSecond": r,
+ *  "heapCeilingBytes": h|null}, "history": [{"t": epochMillis, "ws": bytes, "limit": bytes|null,
+ *  "parts": {"heap": bytes, ...}}, ...]}</pre>
+ * Before the first update the state fields, {@code level} and {@code forecast} are absent.
+ *
+ * <p>Default place: {@value #DEFAULT_NAME} in the evidence directory (see
+ * {@link dev.headroom.act.EvidenceDirectory}), which is where a user who wants dumps to survive
+ * the container already points a volume. Thread-safe: the tick thread updates it, the shutdown
+ * hook marks it ended.
+ */
+public final class FlightFile {
+
+    public static final String DEFAULT_NAME = "headroom-flight.json";
+    public static final int DEFAULT_HISTORY = 120;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path path;
+    private final Path temp;
+    private final long pid;
+    private final String startTime;
+    private final LongSupplier clock;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
+
+    // History ring, kept as parallel arrays; slots and their part arrays are reused.
+    private final long[] times;
+    private final long[] workingSets;
+    private final long[] limits;
+    private final String[][] partIds;
+    private final long[][] partBytes;
+    private final int[] partCounts;
+    private int next;
+    private int size;
+
+    private Snapshot snapshot;
+    private Breakdown breakdown;
+    private Forecast forecast;
+    private Level level;
+    private boolean ended;
+    private String endReason;
+    private boolean parentReady;
+
+    /**
+     * @param path             the file
+     * @param pid              this process
+     * @param startEpochMillis when this run started
+     * @param historySize      samples kept, at least 1
+     */
+    public FlightFile(Path path, long pid, long startEpochMillis, int historySize) {
+        this(path, pid, startEpochMillis, historySize, System::currentTimeMillis);
+    }
+
+    FlightFile(Path path, long pid, long startEpochMillis, int historySize, LongSupplier clock) {
+        this.path = path.toAbsolutePath();
+        this.temp = this.path.resolveSibling("." + this.path.getFileName() + "." + pid + ".tmp");
+        this.pid = pid;
+        this.startTime = Instant.ofEpochMilli(startEpochMillis).toString();
+        this.clock = clock;
+        int n = Math.max(historySize, 1);
+        times = new long[n];
+        workingSets = new long[n];
+        limits = new long[n];
+        partIds = new String[n][];
+        partBytes = new long[n][];
+        partCounts = new int[n];
+    }
+
+    /** {@value #DEFAULT_NAME} in this directory. */
+    public static Path defaultPath(Path evidenceDirectory) {
+        return evidenceDirectory.resolve(DEFAULT_NAME);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Records the tick and rewrites the file. Ignored once {@link #markEnded} ran.
+     *
+     * @return {@code null}, or the I/O failure for the caller to report once; never throws
+     */
+    public synchronized IOException update(Snapshot s, Breakdown b, Forecast f, Level l) {
+        if (ended) {
+            return null;
+        }
+        snapshot = s;
+        breakdown = b;
+        forecast = f;
+        level = l;
+        remember(s, b);
+        return rewrite(s.epochMillis());
+    }
+
+    /**
+     * Rewrites the file with {@code ended: true} and the reason (e.g. {@code "exit"}), keeping the
+     * last state; later updates are ignored. For the shutdown hook. Never throws.
+     */
+    public synchronized IOException markEnded(String reason) {
+        ended = true;
+        endReason = reason;
+        return rewrite(clock.getAsLong());
+    }
+
+    private void remember(Snapshot s, Breakdown b) {
+        int i = next;
+        times[i] = s.epochMillis();
+        workingSets[i] = s.workingSetBytes();
+        limits[i] = s.limited() ? s.limitBytes() : -1;
+        int n = b == null ? 0 : b.parts().size();
+        // Part ids rarely change between ticks: share the previous sample's array when equal.
+        int prev = (i - 1 + times.length) % times.length;
+        String[] ids = size > 0 ? partIds[prev] : null;
+        if (ids == null || partCounts[prev] != n || !sameIds(ids, b, n)) {
+            ids = new String[n];
+            for (int k = 0; k < n; k++) {
+                ids[k] = b.parts().get(k).id();
+            }
+        }
+        partIds[i] = ids;
+        if (partBytes[i] == null || partBytes[i].length < n) {
+            partBytes[i] = new long[Math.max(n, 16)];
+        }
+        for (int k = 0; k < n; k++) {
+            partBytes[i][k] = b.parts().get(k).bytes();
+        }
+        partCounts[i] = n;
+        next = (i + 1) % times.length;
+        if (size < times.length) {
+            size++;
+        }
+    }
+
+    private static boolean sameIds(String[] ids, Breakdown b, int n) {
+        if (ids.length != n) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (!ids[k].equals(b.parts().get(k).id())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private IOException rewrite(long epochMillis) {
+        try {
+            buffer.reset();
+            try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+                render(json, epochMillis);
+            }
+            buffer.write('\n');
+            if (!parentReady) {
+                Path parent = path.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                parentReady = true;
+            }
+            // A leftover temp file (or a link someone placed there) is removed, never written through:
+            // CREATE_NEW fails on anything existing, links included.
+            Files.deleteIfExists(temp);
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                buffer.writeTo(out);
+            }
+            // rename(2) replaces the target atomically (and replaces a link itself, not its target).
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return null;
+        } catch (IOException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new IOException("cannot write the flight file " + path, e);
+        }
+    }
+
+    private void render(JsonGenerator json, long epochMillis) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("time", Instant.ofEpochMilli(epochMillis).toString());
+        json.writeStringField("event", "flight");
+        json.writeNumberField("pid", pid);
+        json.writeStringField("startTime", startTime);
+        json.writeBooleanField("ended", ended);
+        if (endReason == null) {
+            json.writeNullField("endReason");
+        } else {
+            json.writeStringField("endReason", endReason);
+        }
+        if (snapshot != null && breakdown != null) {
+            Events.state(json, snapshot, breakdown);
+        }
+        if (snapshot != null) {
+            if (level == null) {
+                json.writeNullField("level");
+            } else {
+                json.writeStringField("level", level.name());
+            }
+            writeForecast(json, forecast);
+        }
+        json.writeArrayFieldStart("history");
+        int first = (next - size + times.length) % times.length;
+        for (int j = 0; j < size; j++) {
+            int i = (first + j) % times.length;
+            json.writeStartObject();
+            json.writeNumberField("t", times[i]);
+            json.writeNumberField("ws", workingSets[i]);
+            Events.bytes(json, "limit", limits[i]);
+            json.writeObjectFieldStart("parts");
+            String[] ids = partIds[i];
+            long[] bytes = partBytes[i];
+            for (int k = 0; k < partCounts[i]; k++) {
+                json.writeNumberField(ids[k], bytes[k]);
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeForecast(JsonGenerator json, Forecast f) throws IOException {
+        if (f == null) {
+            json.writeNullField("forecast");
+            return;
+        }
+        json.writeObjectFieldStart("forecast");
+        finite(json, "secondsToLimit", f.secondsToLimit());
+        finite(json, "confidence", f.confidence());
+        finite(json, "growthBytesPerSecond", f.growthBytesPerSecond());
+        Events.bytes(json, "heapCeilingBytes", f.heapCeilingBytes());
+        json.writeEndObject();
+    }
+
+    /** JSON has no NaN or infinity: those are written as {@code null}. */
+    private static void finite(JsonGenerator json, String name, double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            json.writeNullField(name);
+        } else {
+            json.writeNumberField(name, v);
+        }
+    }
+}

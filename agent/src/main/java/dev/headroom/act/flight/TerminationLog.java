@@ -1,0 +1,170 @@
+package dev.headroom.act.flight;
+
+import dev.headroom.act.Level;
+import dev.headroom.forecast.Forecast;
+import dev.headroom.forecast.Trend;
+import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Part;
+import dev.headroom.sense.Snapshot;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Last words for Kubernetes: a short plain-text summary in the container's termination message
+ * file ({@code terminationMessagePath}, by default {@code /dev/termination-log}), which the kubelet
+ * copies into the pod status when the container ends — also after {@code OOMKilled}, when nothing
+ * else of ours got the chance to speak. The kubelet keeps at most {@value #MAX_BYTES} bytes of it.
+ *
+ * <p>Rewritten when the level changes, while it is CRITICAL, and when a heap dump appears. The
+ * file is a bind mount, so it cannot be replaced by a rename: it is overwritten in place (write,
+ * then truncate to the new length, so a kill in between leaves the new text followed by a tail of
+ * the old one rather than an empty file).
+ */
+public final class TerminationLog {
+
+    public static final Path DEFAULT_PATH = Path.of("/dev/termination-log");
+    /** The kubelet's limit for one container's termination message. */
+    public static final int MAX_BYTES = 4096;
+
+    private final Path path;
+    private Level lastLevel;
+    private Path lastDump;
+
+    public TerminationLog(Path path) {
+        this.path = path;
+    }
+
+    /** Whether this process runs in a Kubernetes pod: the kubelet sets {@code KUBERNETES_SERVICE_HOST}. */
+    public static boolean inKubernetes(Map<String, String> environment) {
+        String v = environment.get("KUBERNETES_SERVICE_HOST");
+        return v != null && !v.isEmpty();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Rewrites the summary when the level changed, the level is CRITICAL, or a new dump was written.
+     *
+     * @param dumpPath the latest heap dump, {@code null} when none
+     * @return {@code null}, or the I/O failure for the caller to report once; never throws
+     */
+    public synchronized IOException update(Snapshot s, Breakdown b, Forecast f, Level level, Path dumpPath) {
+        if (level == lastLevel && level != Level.CRITICAL && Objects.equals(dumpPath, lastDump)) {
+            return null;
+        }
+        try {
+            write(truncate(summary(s, b, f, level, dumpPath), MAX_BYTES));
+            lastLevel = level;
+            lastDump = dumpPath;
+            return null;
+        } catch (IOException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new IOException("cannot write " + path, e);
+        }
+    }
+
+    private void write(byte[] text) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(text);
+            long at = 0;
+            while (buf.hasRemaining()) {
+                at += ch.write(buf, at);
+            }
+            ch.truncate(text.length);
+        }
+    }
+
+    /** The summary, in plain words, most important first (so truncation drops the least). */
+    static String summary(Snapshot s, Breakdown b, Forecast f, Level level, Path dumpPath) {
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append("headroom ").append(level == null ? "?" : level.name()).append(" at ")
+                .append(Instant.ofEpochMilli(s.epochMillis())).append(": working set ")
+                .append(size(s.workingSetBytes()));
+        if (s.limited()) {
+            sb.append(" of limit ").append(size(s.limitBytes())).append(" (")
+                    .append(String.format(Locale.ROOT, "%.1f%%", s.workingSetBytes() * 100.0 / s.limitBytes()))
+                    .append("), headroom ").append(size(s.limitBytes() - s.workingSetBytes()));
+        } else {
+            sb.append(", no limit known");
+        }
+        sb.append('\n');
+        if (dumpPath != null) {
+            sb.append("heap dump: ").append(dumpPath).append('\n');
+        }
+        if (f != null && f.hasEstimate()) {
+            sb.append("forecast: limit in ").append(String.format(Locale.ROOT, "%.0f s", f.secondsToLimit()))
+                    .append(String.format(Locale.ROOT, " (confidence %.2f)", f.confidence()))
+                    .append(", growing ").append(size((long) f.growthBytesPerSecond())).append("/s\n");
+        }
+        if (f != null) {
+            List<String> growing = new ArrayList<>();
+            for (Trend t : f.growing()) {
+                if (t.bytesPerSecond() > 0 && growing.size() < 5) {
+                    growing.add(t.partId() + " " + size(t.bytes()) + " +" + size((long) t.bytesPerSecond()) + "/s");
+                }
+            }
+            if (!growing.isEmpty()) {
+                sb.append("growing: ").append(String.join("; ", growing)).append('\n');
+            }
+        }
+        if (b != null && !b.parts().isEmpty()) {
+            List<Part> parts = new ArrayList<>(b.parts());
+            parts.sort((x, y) -> Long.compare(y.bytes(), x.bytes()));
+            sb.append("largest:");
+            for (int i = 0; i < parts.size() && i < 8; i++) {
+                sb.append(i == 0 ? " " : ", ").append(parts.get(i).id()).append(' ').append(size(parts.get(i).bytes()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The UTF-8 bytes of {@code text}, cut to at most {@code max} bytes at a character boundary:
+     * a cut inside a multi-byte sequence backs up to that sequence's first byte.
+     */
+    static byte[] truncate(String text, int max) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= max) {
+            return bytes;
+        }
+        int cut = max;
+        // bytes[cut] is the first byte left out; if it continues a sequence (10xxxxxx), that
+        // sequence started before the cut and must go too.
+        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80) {
+            cut--;
+        }
+        byte[] out = new byte[cut];
+        System.arraycopy(bytes, 0, out, 0, cut);
+        return out;
+    }
+
+    /** A size for a person: {@code 512 B}, {@code 1.5 MiB}, {@code 2.00 GiB}. */
+    static String size(long bytes) {
+        long abs = Math.abs(bytes);
+        if (abs < 1024) {
+            return bytes + " B";
+        }
+        if (abs < 1024L * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        if (abs < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

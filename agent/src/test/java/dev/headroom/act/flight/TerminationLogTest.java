@@ -1,0 +1,97 @@
+package dev.headroom.act.flight;
+
+import dev.headroom.act.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.headroom.act.flight.FlightFileTest.MIB;
+import static dev.headroom.act.flight.FlightFileTest.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TerminationLogTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void truncationBacksUpToTheStartOfACutCharacter() {
+        // 4094 ASCII bytes, then "€" (3 bytes: E2 82 AC): the limit falls inside it.
+        String text = "a".repeat(4094) + "€" + "tail";
+
+        byte[] cut = TerminationLog.truncate(text, TerminationLog.MAX_BYTES);
+
+        assertEquals(4094, cut.length);
+        assertEquals("a".repeat(4094), new String(cut, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCharacterEndingExactlyAtTheLimitIsKept() {
+        String text = "a".repeat(4093) + "€" + "tail";
+
+        byte[] cut = TerminationLog.truncate(text, TerminationLog.MAX_BYTES);
+
+        assertEquals(4096, cut.length);
+        assertTrue(new String(cut, StandardCharsets.UTF_8).endsWith("a€"));
+    }
+
+    @Test
+    void shortTextIsUntouched() {
+        assertArrayEquals("héllo".getBytes(StandardCharsets.UTF_8), TerminationLog.truncate("héllo", 4096));
+    }
+
+    @Test
+    void writesWhenTheLevelChangesAndWhileCritical() throws IOException {
+        Path file = tmp.resolve("termination-log");
+        TerminationLog log = new TerminationLog(file);
+
+        assertNull(log.update(FlightFileTest.snapshot(T0, 700 * MIB), FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB),
+                FlightFileTest.forecast(T0, 700 * MIB), Level.OK, null));
+        String first = Files.readString(file);
+        Files.writeString(file, "untouched");
+        log.update(FlightFileTest.snapshot(T0 + 1000, 701 * MIB), FlightFileTest.breakdown(T0, 601 * MIB, 100 * MIB),
+                FlightFileTest.forecast(T0, 701 * MIB), Level.OK, null);
+        String unchanged = Files.readString(file);
+        Path dump = tmp.resolve("headroom-1-20240501T101502000Z-abcdef.hprof");
+        log.update(FlightFileTest.snapshot(T0 + 2000, 990 * MIB), FlightFileTest.breakdown(T0, 890 * MIB, 100 * MIB),
+                FlightFileTest.forecast(T0, 990 * MIB), Level.CRITICAL, dump);
+        String critical = Files.readString(file);
+
+        assertTrue(first.startsWith("headroom OK at 2024-05-01T10:15:00Z: working set 700.0 MiB of limit 1.00 GiB"
+                + " (68.4%), headroom 324.0 MiB\n"), first);
+        assertEquals("untouched", unchanged);
+        assertTrue(critical.startsWith("headroom CRITICAL at 2024-05-01T10:15:02Z"), critical);
+        assertTrue(critical.contains("heap dump: " + dump + "\n"), critical);
+        assertTrue(critical.contains("forecast: limit in 43 s (confidence 0.80), growing 2.0 MiB/s\n"), critical);
+        assertTrue(critical.contains("growing: heap 700.0 MiB +2.0 MiB/s\n"), critical);
+        assertTrue(critical.contains("largest: heap 890.0 MiB, metaspace 100.0 MiB\n"), critical);
+    }
+
+    @Test
+    void aShorterSummaryLeavesNoTailOfTheLongerOne() throws IOException {
+        Path file = Files.writeString(tmp.resolve("termination-log"), "x".repeat(5000));
+        TerminationLog log = new TerminationLog(file);
+
+        log.update(FlightFileTest.snapshot(T0, 700 * MIB), FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB), null,
+                Level.WARNING, null);
+
+        String text = Files.readString(file);
+        assertTrue(text.startsWith("headroom WARNING"), text);
+        assertFalse(text.contains("x"), text);
+    }
+
+    @Test
+    void kubernetesIsRecognisedByItsServiceHost() {
+        assertTrue(TerminationLog.inKubernetes(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1")));
+        assertFalse(TerminationLog.inKubernetes(Map.of("HOME", "/root")));
+    }
+}
