@@ -19,14 +19,56 @@ public enum Key {
     CGROUP_ROOT("cgroupRoot", Kind.PATH, "/sys/fs/cgroup",
             "Where cgroupfs is mounted; mount points in mountinfo under /sys/fs/cgroup are read below it (for tests)."),
     PROC_ROOT("procRoot", Kind.PATH, "/proc", "Where procfs is mounted (for tests)."),
-    QUIET("quiet", Kind.BOOLEAN, "false", "When true, the agent writes nothing to stderr except option errors.");
+    QUIET("quiet", Kind.BOOLEAN, "false", "When true, the agent writes nothing to stderr except option errors."),
+
+    HORIZON("horizon", Kind.DURATION, "5m", "Warn when the limit is forecast within this time."),
+    WARN_SHARE("warnShare", Kind.SHARE, "0.85", "Warn when the working set is above this share of the limit."),
+    CRITICAL_SHARE("criticalShare", Kind.SHARE, "0.95",
+            "Critical when the working set is above this share of the limit (or the kill is forecast sooner than evidence can be written)."),
+    COOLDOWN("cooldown", Kind.DURATION, "60s",
+            "After an episode ends, how long before a new warning may be raised."),
+
+    HEAP_DUMP("heapDump", Kind.BOOLEAN, "true", "Take a heap dump at critical."),
+    DUMP_LIVE("dumpLive", Kind.BOOLEAN, "true", "Dump only live objects (the dump runs a full GC first and is smaller)."),
+    DUMP_FORCE("dumpForce", Kind.BOOLEAN, "false",
+            "Allow dumps to a memory-backed file system (tmpfs): its pages count against the same limit."),
+    MAX_DUMPS("maxDumps", Kind.INT, "1", "Heap dumps per run at most."),
+    DUMP_INTERVAL("dumpInterval", Kind.DURATION, "",
+            "With maxDumps above 1: the least time between two dumps; empty: 10m."),
+    KEEP_DUMPS("keepDumps", Kind.INT, "3", "Files of each kind (dump, histogram, NMT) kept in the dump directory; older ones of ours are deleted."),
+    DUMP_MARGIN("dumpMargin", Kind.BYTES, "64m", "Free disk required beyond the heap in use (+10%) before dumping."),
+    DUMP_SPEED("dumpSpeed", Kind.BYTES, "100m",
+            "Expected heap dump speed in bytes per second, until a dump on this machine measures it."),
+    HISTOGRAM("histogram", Kind.BOOLEAN, "true", "Write a class histogram at critical (also when there is no time for a dump)."),
+    HISTOGRAM_LIVE("histogramLive", Kind.BOOLEAN, "false", "Histogram of live objects only (forces a full GC first)."),
+
+    TRIM_NATIVE_HEAP("trimNativeHeap", Kind.BOOLEAN, "false", "Relief at critical: return free malloc memory to the OS (System.trim_native_heap)."),
+    GC_ON_CRITICAL("gcOnCritical", Kind.BOOLEAN, "false", "Relief at critical: request a GC."),
+    SOFT_MAX_HEAP_SIZE("softMaxHeapSize", Kind.BYTES, "",
+            "Relief at critical: lower SoftMaxHeapSize to this, where the collector honours it (ZGC, Shenandoah)."),
+    HOOK("hook", Kind.STRING, "", "A command run at warning and critical with the event as JSON on stdin; absolute path required."),
+    HOOK_TIMEOUT("hookTimeout", Kind.DURATION, "30s", "The hook is killed after this long."),
+    HOOK_OUTPUT("hookOutput", Kind.PATH, "", "File the hook's output is appended to; empty: discarded."),
+
+    FLIGHT_FILE("flightFile", Kind.PATH, "",
+            "The flight file rewritten every tick with the latest state; empty: headroom-flight.json in the dump directory."),
+    FLIGHT_HISTORY("flightHistory", Kind.INT, "120", "Samples of history kept in the flight file."),
+    TERMINATION_LOG("terminationLog", Kind.STRING, "auto",
+            "auto: write /dev/termination-log in Kubernetes; off; or a path to write the termination message to."),
+
+    MICROMETER("micrometer", Kind.BOOLEAN, "true", "Bridge meters into the application's Micrometer registries."),
+    JMX("jmx", Kind.BOOLEAN, "true", "Register the dev.headroom:type=Headroom MBean."),
+    JFR("jfr", Kind.BOOLEAN, "true", "Emit JFR events into any running recording.");
 
     /** The kinds of value, each with the words used when one is malformed. */
     public enum Kind {
         DURATION("a duration like 500ms, 1s, 5m"),
         BYTES("a size like 300m, 2g or a number of bytes"),
         PATH("a file system path"),
-        BOOLEAN("true or false");
+        BOOLEAN("true or false"),
+        INT("a whole number from 0 to 1000000"),
+        SHARE("a share of the limit between 0 and 1, like 0.85"),
+        STRING("text");
 
         final String expected;
 

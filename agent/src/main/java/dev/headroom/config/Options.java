@@ -1,15 +1,18 @@
 package dev.headroom.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The agent's effective configuration, immutable. Built by {@link OptionsParser}.
+ * The agent's effective configuration, immutable. Built by {@link OptionsParser}; every key is
+ * documented in {@link Key} and docs/configuration.md.
  *
  * @param eventLog   {@code null}: no event log
  * @param dumpDir    {@code null}: decided at dump time (-XX:HeapDumpPath, else the working directory)
  * @param limitBytes {@code -1}: none given
- * @param effective  every option's effective value as text, and where it came from, for the {@code start} event
+ * @param effective  every option's effective value as text, for the {@code start} event
  */
 public record Options(
         long intervalMillis,
@@ -21,10 +24,35 @@ public record Options(
         Path cgroupRoot,
         Path procRoot,
         boolean quiet,
+        Policy policy,
+        Evidence evidence,
+        Relief relief,
+        Outputs outputs,
         Map<String, String> effective) {
 
     public Options {
-        effective = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(effective));
+        effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
+    }
+
+    /** When to warn and when it is critical. */
+    public record Policy(long horizonMillis, double warnShare, double criticalShare, long cooldownMillis,
+                         long dumpBytesPerSecond) {
+    }
+
+    /** What evidence to take at critical, and the bounds on it. {@code dumpIntervalMillis} is -1 when unset. */
+    public record Evidence(boolean heapDump, boolean dumpLive, boolean dumpForce, int maxDumps,
+                           long dumpIntervalMillis, int keep, long marginBytes, boolean histogram,
+                           boolean histogramLive) {
+    }
+
+    /** Opt-in relief and the command hook. {@code softMaxHeapBytes} -1 and {@code hook} empty mean off. */
+    public record Relief(boolean trimNativeHeap, boolean gc, long softMaxHeapBytes, String hook,
+                         long hookTimeoutMillis, Path hookOutput) {
+    }
+
+    /** Where the agent publishes: flight file, termination log, Micrometer, JMX, JFR. */
+    public record Outputs(Path flightFile, int flightHistory, String terminationLog, boolean micrometer,
+                          boolean jmx, boolean jfr) {
     }
 
     /** The defaults, as if no option had been given anywhere. */

@@ -68,10 +68,6 @@ public final class OptionsParser {
         if (interval < 10) {
             throw new OptionException(message(Key.INTERVAL, raw.get(Key.INTERVAL), "a duration of at least 10ms"));
         }
-        long snapshotEvery = duration(Key.SNAPSHOT_EVERY, raw);
-        long nmtEvery = duration(Key.NMT_EVERY, raw);
-        Path eventLog = path(Key.EVENT_LOG, raw);
-        Path dumpDir = path(Key.DUMP_DIR, raw);
         long limit = bytes(Key.LIMIT, raw);
         if (limit == 0) {
             throw new OptionException(message(Key.LIMIT, raw.get(Key.LIMIT), "a size greater than zero"));
@@ -82,9 +78,37 @@ public final class OptionsParser {
             Key k = cgroupRoot == null ? Key.CGROUP_ROOT : Key.PROC_ROOT;
             throw new OptionException(message(k, raw.get(k), "a directory"));
         }
-        boolean quiet = bool(Key.QUIET, raw);
-        return new Options(interval, snapshotEvery, nmtEvery, eventLog, dumpDir, limit, cgroupRoot, procRoot, quiet,
-                effective);
+        double warnShare = share(Key.WARN_SHARE, raw);
+        double criticalShare = share(Key.CRITICAL_SHARE, raw);
+        if (criticalShare < warnShare) {
+            throw new OptionException(message(Key.CRITICAL_SHARE, String.valueOf(criticalShare),
+                    "a share at least warnShare (" + warnShare + ")"));
+        }
+        long dumpSpeed = bytes(Key.DUMP_SPEED, raw);
+        if (dumpSpeed <= 0) {
+            throw new OptionException(message(Key.DUMP_SPEED, raw.get(Key.DUMP_SPEED), "a speed greater than zero, like 100m"));
+        }
+        Options.Policy policy = new Options.Policy(duration(Key.HORIZON, raw), warnShare, criticalShare,
+                duration(Key.COOLDOWN, raw), dumpSpeed);
+        Options.Evidence evidence = new Options.Evidence(bool(Key.HEAP_DUMP, raw), bool(Key.DUMP_LIVE, raw),
+                bool(Key.DUMP_FORCE, raw), integer(Key.MAX_DUMPS, raw), optionalDuration(Key.DUMP_INTERVAL, raw),
+                integer(Key.KEEP_DUMPS, raw), bytes(Key.DUMP_MARGIN, raw), bool(Key.HISTOGRAM, raw),
+                bool(Key.HISTOGRAM_LIVE, raw));
+        String hook = raw.getOrDefault(Key.HOOK, Key.HOOK.defaultValue()).trim();
+        if (!hook.isEmpty() && !hook.startsWith("/")) {
+            throw new OptionException(message(Key.HOOK, hook, "a command with an absolute path, like /usr/local/bin/notify"));
+        }
+        Options.Relief relief = new Options.Relief(bool(Key.TRIM_NATIVE_HEAP, raw), bool(Key.GC_ON_CRITICAL, raw),
+                bytes(Key.SOFT_MAX_HEAP_SIZE, raw), hook, duration(Key.HOOK_TIMEOUT, raw), path(Key.HOOK_OUTPUT, raw));
+        String terminationLog = raw.getOrDefault(Key.TERMINATION_LOG, Key.TERMINATION_LOG.defaultValue()).trim();
+        if (terminationLog.isEmpty()) {
+            throw new OptionException(message(Key.TERMINATION_LOG, terminationLog, "auto, off, or a path"));
+        }
+        Options.Outputs outputs = new Options.Outputs(path(Key.FLIGHT_FILE, raw), integer(Key.FLIGHT_HISTORY, raw),
+                terminationLog, bool(Key.MICROMETER, raw), bool(Key.JMX, raw), bool(Key.JFR, raw));
+        return new Options(interval, duration(Key.SNAPSHOT_EVERY, raw), duration(Key.NMT_EVERY, raw),
+                path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),
+                policy, evidence, relief, outputs, effective);
     }
 
     /** Splits {@code a=1,b=2}; a value may not contain a comma. Empty pieces are ignored. */
@@ -115,6 +139,37 @@ public final class OptionsParser {
         String value = raw.getOrDefault(key, key.defaultValue());
         try {
             return Quantities.parseDurationMillis(value);
+        } catch (NumberFormatException e) {
+            throw new OptionException(message(key, value, key.kind().expected));
+        }
+    }
+
+    private static long optionalDuration(Key key, Map<Key, String> raw) throws OptionException {
+        String value = raw.getOrDefault(key, key.defaultValue());
+        return value.isBlank() ? -1 : duration(key, raw);
+    }
+
+    private static int integer(Key key, Map<Key, String> raw) throws OptionException {
+        String value = raw.getOrDefault(key, key.defaultValue()).trim();
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0 || n > 1_000_000) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new OptionException(message(key, value, key.kind().expected));
+        }
+    }
+
+    private static double share(Key key, Map<Key, String> raw) throws OptionException {
+        String value = raw.getOrDefault(key, key.defaultValue()).trim();
+        try {
+            double d = Double.parseDouble(value);
+            if (!(d > 0 && d <= 1)) {
+                throw new NumberFormatException();
+            }
+            return d;
         } catch (NumberFormatException e) {
             throw new OptionException(message(key, value, key.kind().expected));
         }
