@@ -30,6 +30,7 @@ public final class Main {
             return switch (args[0]) {
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "attach" -> AttachCommand.run(rest, out, err);
+                case "report" -> ReportCommand.run(rest, out, err);
                 case "help", "-h", "--help" -> {
                     usage(out);
                     yield 0;
@@ -56,6 +57,8 @@ public final class Main {
                       print how this JVM's container memory (working set) splits into parts
                   java -jar headroom-agent.jar attach <pid> [key=value,...]
                       load the agent into a running JVM
+                  java -jar headroom-agent.jar report <event log or flight file> [-o report.html] [--run N]
+                      write a self-contained HTML page: what grew, how fast, and when it would hit the limit
 
                 Options (also -Dheadroom.<key>=value or HEADROOM_<KEY>): see docs/configuration.md""");
     }

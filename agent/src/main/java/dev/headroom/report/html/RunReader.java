@@ -364,12 +364,6 @@ final class RunReader {
 
     /** For a flight file's history, whose parts carry only ids: the group a reconciler would give. */
     static String guessGroup(String id) {
-        return switch (id) {
-            case "nativeUntracked" -> "native";
-            case "activePageCache", "mappedFiles" -> "pageCache";
-            case "kernel" -> "kernel";
-            case "otherProcesses", "shmem", "unevictable", "unexplained" -> "other";
-            default -> "jvm";
-        };
+        return dev.headroom.reconcile.PartCatalogue.group(id);
     }
 }

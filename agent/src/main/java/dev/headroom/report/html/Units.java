@@ -9,12 +9,11 @@ import java.util.Locale;
  * How the page writes sizes, rates, durations and times. Sizes are binary units (MiB, GiB)
  * because that is what -Xmx, the cgroup limit and Kubernetes' "Mi"/"Gi" mean.
  *
- * <p>Private to the report for now; {@code dev.headroom.report.Bytes.human} is the shared formatter
- * and {@link #bytes(long)} writes the same "300.0 MiB" shape so the two can be swapped.
+ * <p>Sizes go through {@code dev.headroom.report.Bytes}, so the page and {@code inspect} write
+ * them alike.
  */
 final class Units {
 
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLOCK_MILLIS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
@@ -25,22 +24,9 @@ final class Units {
     private Units() {
     }
 
-    /** "300.0 MiB"; "unknown" for the records' -1. Negative corrections keep their sign. */
+    /** "300.0 MiB", the same words as {@code inspect}. */
     static String bytes(long bytes) {
-        if (bytes == -1) {
-            return "unknown";
-        }
-        long abs = Math.abs(bytes);
-        if (abs < 1024) {
-            return bytes + " B";
-        }
-        int unit = 0;
-        double value = abs;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return (bytes < 0 ? "-" : "") + String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        return dev.headroom.report.Bytes.human(bytes);
     }
 
     /** A growth rate, "30.0 MiB/s"; small rates per minute or hour so they do not read as 0. */
