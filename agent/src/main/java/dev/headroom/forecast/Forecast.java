@@ -38,4 +38,27 @@ public record Forecast(
     public boolean hasEstimate() {
         return !Double.isNaN(secondsToLimit);
     }
+
+    /** This part's trend among {@link #growing()}, or {@code null} when it does not grow. */
+    public Trend trend(String partId) {
+        for (int i = 0; i < growing.size(); i++) {
+            if (growing.get(i).partId().equals(partId)) {
+                return growing.get(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Seconds until the live heap (its level after GC, trend {@code liveHeap}) reaches the heap's
+     * ceiling at its present growth; {@code NaN} when it does not grow or the ceiling is unknown.
+     * When the ceiling is max heap rather than the limit, this is when an OutOfMemoryError is due.
+     */
+    public double secondsToHeapCeiling() {
+        Trend live = trend("liveHeap");
+        if (live == null || heapCeilingBytes <= 0 || !(live.bytesPerSecond() > 0)) {
+            return Double.NaN;
+        }
+        return Math.max(0, (heapCeilingBytes - live.bytes()) / live.bytesPerSecond());
+    }
 }

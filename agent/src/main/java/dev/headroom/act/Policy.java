@@ -1,0 +1,226 @@
+package dev.headroom.act;
+
+import dev.headroom.forecast.Forecast;
+import dev.headroom.forecast.Trend;
+import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.cgroup.MemoryStat;
+import dev.headroom.sense.jvm.JvmMemory;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decides, once a tick, how close the container is to its OOM kill and what to do about it. Pure:
+ * its only state is in its fields (the episode, the previous counters, the dumps taken), and time
+ * is the snapshots' {@code epochMillis}, never a clock.
+ *
+ * <p>Each tick a target level is judged from scratch:
+ * <ul>
+ *   <li>share = (working set − active page cache) / limit: {@code WARNING} at {@code warnShare},
+ *       {@code CRITICAL} at {@code criticalShare};</li>
+ *   <li>a forecast at {@code minConfidence} or more: {@code WARNING} when the limit is due within
+ *       {@code horizon}; {@code CRITICAL} when it is due sooner than
+ *       {@code expectedDumpSeconds × dumpMarginFactor + interval}, so a dump starts while at least
+ *       twice its expected time remains;</li>
+ *   <li>the live heap forecast to fill max heap within the horizon when max heap, not the limit, is
+ *       the heap's ceiling: {@code WARNING} (an OutOfMemoryError, not a kill, is coming);</li>
+ *   <li>kernel counters (see {@link PressureSignals}).</li>
+ * </ul>
+ * The level follows the target up at once (one {@code WARN} per escalation, so at most a warning and
+ * a critical per episode) but comes down only to {@code OK}, when the share stayed below
+ * {@code warnShare − hysteresisShare} with nothing forecast for {@code recoverAfter} and the last
+ * warning is {@code cooldown} old. Evidence is taken once per episode, on reaching {@code CRITICAL}:
+ * a heap dump when one is allowed and can finish before the forecast kill, else a class histogram.
+ */
+public final class Policy {
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final PolicySettings settings;
+    private final PressureSignals pressure = new PressureSignals();
+    private final List<String> reasons = new ArrayList<>();
+
+    private Level level = Level.OK;
+    private long previousMillis = -1;
+    private long lastWarnMillis = -1;
+    private long calmSinceMillis = -1;
+    private boolean episodeEvidence;
+    private int dumpsTaken;
+    private long lastDumpMillis = -1;
+
+    public Policy(PolicySettings settings) {
+        this.settings = settings;
+    }
+
+    public Level level() {
+        return level;
+    }
+
+    /** Heap dumps this policy has asked for so far. */
+    public int dumpsTaken() {
+        return dumpsTaken;
+    }
+
+    /** Judges one tick. Never throws on odd input: unknown values just contribute nothing. */
+    public Decision decide(Forecast f, Snapshot s) {
+        if (s == null) {
+            return new Decision(previousMillis, level, level, List.of(), Double.NaN, Set.of());
+        }
+        long now = s.epochMillis();
+        double interval = settings.intervalSeconds();
+        if (previousMillis >= 0 && now > previousMillis) {
+            interval = Math.max(interval, (now - previousMillis) / 1000.0);
+        }
+        previousMillis = now;
+        reasons.clear();
+
+        long limit = s.limitBytes() > 0 ? s.limitBytes() : f == null ? -1 : f.limitBytes();
+        long pressing = pressingBytes(s);
+        double share = limit > 0 ? (double) pressing / limit : Double.NaN;
+        JvmMemory jvm = s.jvm();
+        double expectedDump = jvm != null && jvm.heapUsed() >= 0
+                ? (double) jvm.heapUsed() / settings.dumpBytesPerSecond() : Double.NaN;
+
+        Level target = Level.OK;
+        if (share >= settings.warnShare()) {
+            reasons.add("working set " + mib(pressing) + pageCacheNote(s) + " is " + percent(share * 100)
+                    + " of the " + mib(limit) + " limit");
+            target = share >= settings.criticalShare() ? Level.CRITICAL : Level.WARNING;
+        }
+
+        boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence();
+        if (credible && f.secondsToLimit() <= settings.horizonSeconds()) {
+            reasons.add(forecastReason(f));
+            target = PressureSignals.max(target, Level.WARNING);
+            double margin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
+            if (f.secondsToLimit() < margin) {
+                reasons.add("that leaves less than " + seconds(margin) + " (a heap dump takes about "
+                        + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ", with margin)");
+                target = Level.CRITICAL;
+            }
+        }
+
+        if (f != null && jvm != null && jvm.heapMax() > 0 && f.heapCeilingBytes() == jvm.heapMax()
+                && f.confidence() >= settings.minConfidence()) {
+            double heapFull = f.secondsToHeapCeiling();
+            if (heapFull <= settings.horizonSeconds()) {
+                Trend live = f.trend("liveHeap");
+                reasons.add("Java heap forecast full in " + seconds(heapFull) + " (after GC " + mib(live.bytes())
+                        + " of max " + mib(jvm.heapMax()) + ", +" + rate(live.bytesPerSecond())
+                        + "): an OutOfMemoryError is due before the container limit");
+                target = PressureSignals.max(target, Level.WARNING);
+            }
+        }
+
+        target = PressureSignals.max(target, pressure.assess(s.cgroup(), share, settings, reasons));
+
+        Level previous = level;
+        Set<Decision.Action> actions = null;
+        if (target.compareTo(level) > 0) {
+            actions = EnumSet.of(Decision.Action.WARN);
+            if (previous == Level.OK) {
+                episodeEvidence = false;
+                actions.add(Decision.Action.NMT_SNAPSHOT);
+            }
+            level = target;
+            lastWarnMillis = now;
+            calmSinceMillis = -1;
+        } else if (level != Level.OK) {
+            boolean calm = target == Level.OK
+                    && (Double.isNaN(share) || share < settings.warnShare() - settings.hysteresisShare());
+            if (!calm) {
+                calmSinceMillis = -1;
+            } else {
+                if (calmSinceMillis < 0) {
+                    calmSinceMillis = now;
+                }
+                if (now - calmSinceMillis >= settings.recoverAfterSeconds() * 1000
+                        && now - lastWarnMillis >= settings.cooldownSeconds() * 1000) {
+                    level = Level.OK;
+                    calmSinceMillis = -1;
+                    reasons.add("recovered: working set " + mib(pressing) + pageCacheNote(s)
+                            + (limit > 0 ? " is " + percent(share * 100) + " of the " + mib(limit) + " limit" : "")
+                            + " and nothing is forecast within " + seconds(settings.horizonSeconds()));
+                }
+            }
+        }
+
+        if (level == Level.CRITICAL && !episodeEvidence) {
+            episodeEvidence = true;
+            if (actions == null) {
+                actions = EnumSet.noneOf(Decision.Action.class);
+            }
+            actions.add(Decision.Action.NMT_SNAPSHOT);
+            boolean allowed = dumpsTaken < settings.maxDumps()
+                    || (settings.dumpIntervalSeconds() > 0 && lastDumpMillis >= 0
+                            && now - lastDumpMillis >= settings.dumpIntervalSeconds() * 1000);
+            boolean time = !(credible && !Double.isNaN(expectedDump) && f.secondsToLimit() < expectedDump);
+            if (allowed && time && jvm != null) {
+                actions.add(Decision.Action.DUMP_HEAP);
+                dumpsTaken++;
+                lastDumpMillis = now;
+                reasons.add("heap dump due: it should take about " + seconds(expectedDump)
+                        + (credible ? ", the limit is forecast in " + seconds(f.secondsToLimit()) : ""));
+            } else {
+                actions.add(Decision.Action.HISTOGRAM);
+                reasons.add(!allowed
+                        ? "class histogram instead of a heap dump: " + dumpsTaken + " of " + settings.maxDumps()
+                                + " heap dump(s) already taken"
+                        : jvm == null ? "class histogram: no heap reading to size a dump"
+                        : "class histogram instead of a heap dump: the limit is forecast in "
+                                + seconds(f.secondsToLimit()) + ", a dump would take about " + seconds(expectedDump));
+            }
+        }
+
+        return new Decision(now, level, previous, reasons.isEmpty() ? List.of() : reasons, expectedDump,
+                actions == null ? Set.of() : actions);
+    }
+
+    /**
+     * The working set without the active page cache: what the kernel cannot reclaim before it
+     * kills. The kubelet counts active file pages in the working set, but the OOM killer only runs
+     * once reclaim fails, and reclaim takes page cache first.
+     */
+    static long pressingBytes(Snapshot s) {
+        long ws = Math.max(0, s.workingSetBytes());
+        MemoryStat stat = s.cgroup() == null ? null : s.cgroup().stat();
+        long activeFile = stat == null ? 0 : Math.max(0, stat.activeFile());
+        return Math.max(0, ws - activeFile);
+    }
+
+    private static String pageCacheNote(Snapshot s) {
+        MemoryStat stat = s.cgroup() == null ? null : s.cgroup().stat();
+        return stat != null && stat.activeFile() > 0 ? " (page cache excluded)" : "";
+    }
+
+    private static String forecastReason(Forecast f) {
+        StringBuilder sb = new StringBuilder("limit forecast in ").append(seconds(f.secondsToLimit()))
+                .append(" at ").append(rate(f.growthBytesPerSecond()));
+        if (!f.growing().isEmpty()) {
+            Trend fastest = f.growing().get(0);
+            sb.append(" (fastest: ").append(fastest.label()).append(" +").append(rate(fastest.bytesPerSecond()))
+                    .append(')');
+        }
+        return sb.toString();
+    }
+
+    static String mib(long bytes) {
+        return Math.round(bytes / MIB) + " MiB";
+    }
+
+    static String rate(double bytesPerSecond) {
+        double m = bytesPerSecond / MIB;
+        return (Math.abs(m) < 10 ? String.format(Locale.ROOT, "%.1f", m) : Long.toString(Math.round(m))) + " MiB/s";
+    }
+
+    static String seconds(double s) {
+        return (s < 10 ? String.format(Locale.ROOT, "%.1f", s) : Long.toString(Math.round(s))) + " s";
+    }
+
+    static String percent(double p) {
+        return Math.round(p) + "%";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.headroom.act;
+
+/**
+ * When the {@link Policy} warns and gathers evidence. Times are seconds, shares are fractions of
+ * the limit.
+ *
+ * @param intervalSeconds     the sampling interval (the {@code interval} option); the policy adds
+ *                            one interval of safety, or the observed step when ticks come late (1)
+ * @param horizonSeconds      a forecast kill within this is a warning (300)
+ * @param warnShare           working set (page cache excluded) at this share of the limit is a
+ *                            warning (0.85)
+ * @param criticalShare       ... and at this share it is critical: evidence is taken now (0.95)
+ * @param hysteresisShare     an episode can only end below {@code warnShare - hysteresisShare} (0.05)
+ * @param recoverAfterSeconds ... after that calm lasted this long (30)
+ * @param cooldownSeconds     ... and no sooner than this after its last warning, so a working set
+ *                            hovering at the line gives one warning, not a stream (60)
+ * @param minConfidence       a forecast counts only at this confidence or more (0.5)
+ * @param dumpMarginFactor    critical (dump now) when the limit is forecast sooner than
+ *                            {@code expectedDumpSeconds * dumpMarginFactor + interval} (2.0)
+ * @param dumpBytesPerSecond  how fast a heap dump writes the heap in use. 200 MiB/s by default: on
+ *                            the development machine HotSpot wrote 300–430 MiB of heap in 0.2–0.4 s
+ *                            (1–2 GiB/s) into the page cache; a container's disk, its I/O limit and
+ *                            dirty-page throttling inside a nearly full memory cgroup
+ *                            (balance_dirty_pages) can make it several times slower, and a late
+ *                            dump is worthless, so the default assumes the slow case
+ * @param maxDumps            heap dumps per run (1) ...
+ * @param dumpIntervalSeconds ... unless this long passed since the last one (3600; 0: never)
+ * @param pressureMinShare    pressure counters (memory.events high/max, failcnt, PSI) raise the level
+ *                            only when the working set without page cache is at least this share:
+ *                            a cgroup that reads files hits memory.max all the time while the kernel
+ *                            reclaims its clean page cache, which is no danger (0.5)
+ * @param psiSomeAvg10        PSI memory {@code some avg10} (percent) at or above this is pressure (10)
+ * @param psiFullAvg10        PSI memory {@code full avg10} (percent) at or above this is pressure (5)
+ */
+public record PolicySettings(
+        double intervalSeconds,
+        double horizonSeconds,
+        double warnShare,
+        double criticalShare,
+        double hysteresisShare,
+        double recoverAfterSeconds,
+        double cooldownSeconds,
+        double minConfidence,
+        double dumpMarginFactor,
+        long dumpBytesPerSecond,
+        int maxDumps,
+        double dumpIntervalSeconds,
+        double pressureMinShare,
+        double psiSomeAvg10,
+        double psiFullAvg10) {
+
+    public PolicySettings {
+        if (!(intervalSeconds > 0) || !(horizonSeconds > 0)
+                || !(warnShare > 0 && warnShare <= criticalShare && criticalShare <= 1.5)
+                || !(hysteresisShare >= 0 && hysteresisShare < warnShare)
+                || !(recoverAfterSeconds >= 0) || !(cooldownSeconds >= 0)
+                || !(minConfidence >= 0 && minConfidence <= 1)
+                || !(dumpMarginFactor >= 1) || dumpBytesPerSecond <= 0 || maxDumps < 0
+                || !(dumpIntervalSeconds >= 0) || !(pressureMinShare >= 0)
+                || !(psiSomeAvg10 >= 0) || !(psiFullAvg10 >= 0)) {
+            throw new IllegalArgumentException("invalid policy settings: " + this);
+        }
+    }
+
+    public static PolicySettings defaults() {
+        return new PolicySettings(1, 300, 0.85, 0.95, 0.05, 30, 60, 0.5, 2.0, 200L << 20, 1, 3600, 0.5, 10, 5);
+    }
+
+    public PolicySettings withIntervalSeconds(double seconds) {
+        return new PolicySettings(seconds, horizonSeconds, warnShare, criticalShare, hysteresisShare,
+                recoverAfterSeconds, cooldownSeconds, minConfidence, dumpMarginFactor, dumpBytesPerSecond, maxDumps,
+                dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10);
+    }
+
+    public PolicySettings withDumps(long dumpBytesPerSecond, int maxDumps, double dumpIntervalSeconds) {
+        return new PolicySettings(intervalSeconds, horizonSeconds, warnShare, criticalShare, hysteresisShare,
+                recoverAfterSeconds, cooldownSeconds, minConfidence, dumpMarginFactor, dumpBytesPerSecond, maxDumps,
+                dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10);
+    }
+}

@@ -1,0 +1,386 @@
+package dev.headroom.forecast;
+
+import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Part;
+import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.cgroup.CgroupMemory;
+import dev.headroom.sense.cgroup.MemoryEvents;
+import dev.headroom.sense.cgroup.Pressure;
+import dev.headroom.sense.jvm.JvmMemory;
+import dev.headroom.sense.jvm.MemoryPoolUsage;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The recent past, as the forecaster needs it: a bounded ring of samples fed once a tick.
+ *
+ * <p>It keeps primitive columns, not the records: at 600 samples and 40 parts it holds about
+ * 200 KiB, and after the first ticks it allocates nothing (a new column is made only when a part
+ * id is seen for the first time, e.g. when NMT is switched on). Parts are stored in KiB as
+ * {@code int} (a 2 TiB range; a KiB is far below any growth that matters), with
+ * {@link #ABSENT} where a part was not in that sample's breakdown, so parts may appear and
+ * disappear. Times are the samples' own {@code epochMillis}: gaps are simply longer steps.
+ *
+ * <p>Not thread-safe: the agent's one sampling thread owns it.
+ */
+public final class History {
+
+    /** The default capacity: ten minutes at the default 1 s interval. */
+    public static final int DEFAULT_CAPACITY = 600;
+
+    /** At most this many distinct part ids get a column; later new ids are ignored (NMT has about 25). */
+    static final int MAX_PARTS = 64;
+
+    /** A part's value in a sample whose breakdown did not have it. */
+    static final int ABSENT = Integer.MIN_VALUE;
+
+    /** The reconciler's id of the active page cache part (reclaimable, see {@link Forecaster}). */
+    static final String ACTIVE_PAGE_CACHE = "activePageCache";
+
+    private final int capacity;
+    private final long[] time;
+    private final long[] workingSet;
+    private final long[] limit;
+    private final boolean[] limited;
+    /** The {@code activePageCache} part, 0 when absent; kept apart since every forecast reads it. */
+    private final long[] pageCache;
+    private final long[] heapUsed;
+    private final long[] heapCommitted;
+    private final long[] heapMax;
+    /** The live heap estimate ({@link #liveHeapBytes}), {@code -1} before the first GC. */
+    private final long[] liveHeap;
+    private final long[] gcCount;
+    private final long[] eventsHigh;
+    private final long[] eventsMax;
+    private final long[] eventsOomKill;
+    private final long[] failcnt;
+    private final float[] someAvg10;
+    private final float[] fullAvg10;
+
+    private String[] partIds = new String[8];
+    private String[] partLabels = new String[8];
+    private int[][] partKib = new int[8][];
+    private long[] partLatest = new long[8];
+    private int partCount;
+
+    // Scratch for the forecaster: one thread owns a history, and lending it these arrays lets a
+    // forecast allocate almost nothing beyond its result.
+    double[] scratchT = new double[0];
+    double[] scratchY = new double[0];
+    double[] scratchPairs = new double[0];
+
+    /** Slot of the oldest sample. */
+    private int start;
+    private int size;
+
+    public History() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public History(int capacity) {
+        if (capacity < 2) {
+            throw new IllegalArgumentException("capacity must be at least 2, was " + capacity);
+        }
+        this.capacity = capacity;
+        time = new long[capacity];
+        workingSet = new long[capacity];
+        limit = new long[capacity];
+        limited = new boolean[capacity];
+        pageCache = new long[capacity];
+        heapUsed = new long[capacity];
+        heapCommitted = new long[capacity];
+        heapMax = new long[capacity];
+        liveHeap = new long[capacity];
+        gcCount = new long[capacity];
+        eventsHigh = new long[capacity];
+        eventsMax = new long[capacity];
+        eventsOomKill = new long[capacity];
+        failcnt = new long[capacity];
+        someAvg10 = new float[capacity];
+        fullAvg10 = new float[capacity];
+    }
+
+    /**
+     * Records one tick. A sample at the same time as the latest replaces it; a sample from before
+     * the latest (the wall clock was stepped back) clears the history first, since slopes across a
+     * clock step mean nothing. Never throws on odd content: unknown values are stored as -1.
+     */
+    public void add(Snapshot s, Breakdown b) {
+        if (s == null) {
+            return;
+        }
+        long t = s.epochMillis();
+        boolean replace = false;
+        if (size > 0) {
+            long last = time[slot(size - 1)];
+            if (t < last) {
+                clear();
+            } else if (t == last) {
+                replace = true;
+            }
+        }
+        int i;
+        if (replace) {
+            i = slot(size - 1);
+        } else if (size < capacity) {
+            i = slot(size);
+            size++;
+        } else {
+            i = start;
+            start = (start + 1) % capacity;
+        }
+        time[i] = t;
+        workingSet[i] = s.workingSetBytes();
+        limit[i] = s.limitBytes();
+        limited[i] = s.limited();
+
+        JvmMemory j = s.jvm();
+        heapUsed[i] = j == null ? -1 : j.heapUsed();
+        heapCommitted[i] = j == null ? -1 : j.heapCommitted();
+        heapMax[i] = j == null ? -1 : j.heapMax();
+        liveHeap[i] = liveHeapBytes(j);
+        gcCount[i] = j == null ? -1 : j.gcCount();
+
+        CgroupMemory c = s.cgroup();
+        MemoryEvents e = c == null || c.events() == null ? MemoryEvents.NONE : c.events();
+        eventsHigh[i] = e.high();
+        eventsMax[i] = e.max();
+        eventsOomKill[i] = e.oomKill();
+        failcnt[i] = e.failcnt();
+        Pressure p = c == null ? null : c.pressure();
+        someAvg10[i] = p == null ? -1f : (float) p.someAvg10();
+        fullAvg10[i] = p == null ? -1f : (float) p.fullAvg10();
+
+        for (int k = 0; k < partCount; k++) {
+            partKib[k][i] = ABSENT;
+        }
+        pageCache[i] = 0;
+        if (b != null) {
+            List<Part> parts = b.parts();
+            for (int n = 0; n < parts.size(); n++) {
+                Part part = parts.get(n);
+                int k = column(part.id());
+                if (k < 0) {
+                    continue;
+                }
+                partLabels[k] = part.label() == null ? part.id() : part.label();
+                partKib[k][i] = toKib(part.bytes());
+                partLatest[k] = part.bytes();
+                if (ACTIVE_PAGE_CACHE.equals(part.id())) {
+                    pageCache[i] = Math.max(0, part.bytes());
+                }
+            }
+        }
+    }
+
+    /** Forgets every sample (the part columns stay, empty). */
+    public void clear() {
+        size = 0;
+        start = 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The latest sample's time, {@code -1} when empty. */
+    public long latestEpochMillis() {
+        return size == 0 ? -1 : time[slot(size - 1)];
+    }
+
+    /**
+     * The JVM's live heap in this tick, from the levels the collector leaves behind rather than
+     * the allocation sawtooth; {@code -1} before the first collection or without a JVM reading.
+     *
+     * <p>Per heap pool: a young pool ({@code Eden}, or {@code Young} in generational ZGC) counts
+     * its use after the last collection (about zero), since its current use is only the
+     * allocations since then. Other pools of a generational heap (survivor, old/tenured) count
+     * their current use: young collections never lower it, so between old collections it is
+     * already a post-GC level, and it is not stale the way the old pool's collection usage is in
+     * G1, which is updated by mixed and full collections only (JDK-8195115). A single-pool heap
+     * (ZGC, Shenandoah, Epsilon) counts its use after GC where known. The sum is capped by
+     * {@code heapUsed}, which can never be below the live data.
+     */
+    static long liveHeapBytes(JvmMemory j) {
+        if (j == null || j.gcCount() <= 0) {
+            return -1;
+        }
+        List<MemoryPoolUsage> pools = j.pools();
+        int heapPools = 0;
+        for (int n = 0; n < pools.size(); n++) {
+            if (pools.get(n).heap()) {
+                heapPools++;
+            }
+        }
+        if (heapPools == 0) {
+            return -1;
+        }
+        long sum = 0;
+        for (int n = 0; n < pools.size(); n++) {
+            MemoryPoolUsage p = pools.get(n);
+            if (!p.heap()) {
+                continue;
+            }
+            if (heapPools == 1) {
+                sum += p.usedAfterGc() >= 0 ? p.usedAfterGc() : Math.max(0, p.used());
+            } else if (isYoung(p.name())) {
+                sum += Math.max(0, p.usedAfterGc());
+            } else {
+                sum += Math.max(0, p.used());
+            }
+        }
+        return j.heapUsed() >= 0 ? Math.min(sum, j.heapUsed()) : sum;
+    }
+
+    private static boolean isYoung(String poolName) {
+        return poolName != null && (poolName.contains("Eden") || poolName.contains("Young"));
+    }
+
+    // ---- package-private reads for the forecaster; index 0 is the oldest sample, size()-1 the latest
+
+    int slot(int index) {
+        return (start + index) % capacity;
+    }
+
+    long time(int index) {
+        return time[slot(index)];
+    }
+
+    long workingSet(int index) {
+        return workingSet[slot(index)];
+    }
+
+    long limit(int index) {
+        return limit[slot(index)];
+    }
+
+    boolean limited(int index) {
+        return limited[slot(index)];
+    }
+
+    long pageCache(int index) {
+        return pageCache[slot(index)];
+    }
+
+    long heapUsed(int index) {
+        return heapUsed[slot(index)];
+    }
+
+    long heapCommitted(int index) {
+        return heapCommitted[slot(index)];
+    }
+
+    long heapMax(int index) {
+        return heapMax[slot(index)];
+    }
+
+    long liveHeap(int index) {
+        return liveHeap[slot(index)];
+    }
+
+    long gcCount(int index) {
+        return gcCount[slot(index)];
+    }
+
+    long eventsHigh(int index) {
+        return eventsHigh[slot(index)];
+    }
+
+    long eventsMax(int index) {
+        return eventsMax[slot(index)];
+    }
+
+    long eventsOomKill(int index) {
+        return eventsOomKill[slot(index)];
+    }
+
+    long failcnt(int index) {
+        return failcnt[slot(index)];
+    }
+
+    float someAvg10(int index) {
+        return someAvg10[slot(index)];
+    }
+
+    float fullAvg10(int index) {
+        return fullAvg10[slot(index)];
+    }
+
+    int partCount() {
+        return partCount;
+    }
+
+    String partId(int column) {
+        return partIds[column];
+    }
+
+    String partLabel(int column) {
+        return partLabels[column];
+    }
+
+    void ensureScratch(int window) {
+        if (scratchT.length < window) {
+            scratchT = new double[window];
+            scratchY = new double[window];
+            scratchPairs = new double[window * (window - 1) / 2];
+        }
+    }
+
+    /** The part in KiB at that sample, or {@link #ABSENT}. */
+    int partKib(int column, int index) {
+        return partKib[column][slot(index)];
+    }
+
+    /** The part's exact bytes in the latest sample that had it. */
+    long partLatestBytes(int column) {
+        return partLatest[column];
+    }
+
+    /** The column of a part id, or -1. */
+    int partColumn(String id) {
+        for (int k = 0; k < partCount; k++) {
+            if (partIds[k].equals(id)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private int column(String id) {
+        if (id == null) {
+            return -1;
+        }
+        int k = partColumn(id);
+        if (k >= 0) {
+            return k;
+        }
+        if (partCount == MAX_PARTS) {
+            return -1;
+        }
+        if (partCount == partIds.length) {
+            int grown = Math.min(MAX_PARTS, partIds.length * 2);
+            partIds = Arrays.copyOf(partIds, grown);
+            partLabels = Arrays.copyOf(partLabels, grown);
+            partKib = Arrays.copyOf(partKib, grown);
+            partLatest = Arrays.copyOf(partLatest, grown);
+        }
+        int[] column = new int[capacity];
+        Arrays.fill(column, ABSENT);
+        partIds[partCount] = id;
+        partKib[partCount] = column;
+        return partCount++;
+    }
+
+    private static int toKib(long bytes) {
+        long kib = Math.floorDiv(bytes + 512, 1024);
+        if (kib >= Integer.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        return kib <= ABSENT ? ABSENT + 1 : (int) kib;
+    }
+}

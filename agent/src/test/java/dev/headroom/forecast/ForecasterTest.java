@@ -1,0 +1,241 @@
+package dev.headroom.forecast;
+
+import dev.headroom.act.Decision;
+import dev.headroom.act.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static dev.headroom.forecast.FakeTick.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ForecasterTest {
+
+    @Test
+    void steadyHeapGrowthWarnsWithinFourSamplesAndEstimatesTheKill() {
+        HeapLeak leak = new HeapLeak(30, 512);
+        double kill = leak.killSeconds();
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 9 && i < kill; i++) {
+            FakeRun.Step step = run.add(leak.tick(i, 1 + 5L * i));
+            if (i >= 3) {
+                Forecast f = step.forecast();
+                double truth = kill - i;
+                assertTrue(f.hasEstimate(), run.transcript());
+                assertEquals(truth, f.secondsToLimit(), truth * 0.3, "at " + i + " s\n" + run.transcript());
+                assertTrue(f.confidence() >= 0.5, run.transcript());
+            }
+        }
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        assertTrue(warned.seconds() <= 3, run.transcript());
+        assertTrue(kill - warned.seconds() >= 5, run.transcript());
+    }
+
+    @Test
+    void gcSawtoothAtHighOccupancyIsNeverForecast() {
+        FakeRun run = new FakeRun();
+        long committed = 300 * MIB;
+        for (int i = 0; i < 180; i++) {
+            // Heap use saws between 60% and 95% of a fixed committed heap; the old gen (the live data)
+            // stays at 150 MiB; eden is refilled and collected every few seconds.
+            double phase = (i % 7) / 6.0;
+            long heapUsed = (long) (committed * (0.60 + 0.35 * phase));
+            long old = 150 * MIB;
+            run.add(FakeTick.at(i).heap(heapUsed - old, old, committed, 400 * MIB).gcCount(1 + i / 7)
+                    .part("directBuffers", 60 * MIB)
+                    .part("nativeUntracked", 40 * MIB + (i * 7919 % 5) * MIB));
+        }
+        for (FakeRun.Step s : run.steps) {
+            assertFalse(s.forecast().hasEstimate() && s.forecast().confidence() >= 0.5
+                    && s.forecast().secondsToLimit() < 300, run.transcript());
+        }
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+    }
+
+    @Test
+    void pageCacheThatFillsTowardsTheLimitAndIsReclaimedIsNotForecast() {
+        FakeRun run = new FakeRun();
+        long pageCache = 0;
+        for (int i = 0; i < 120; i++) {
+            // A file copy: active page cache grows 25 MiB/s to 95% of the limit, then is reclaimed.
+            pageCache = pageCache + 25 * MIB > 290 * MIB ? 20 * MIB : pageCache + 25 * MIB;
+            run.add(FakeTick.at(i).heap(50 * MIB, 80 * MIB, 160 * MIB, 400 * MIB)
+                    .part("directBuffers", 30 * MIB).part("nativeUntracked", 10 * MIB).pageCache(pageCache));
+        }
+        for (FakeRun.Step s : run.steps) {
+            assertFalse(s.forecast().hasEstimate(), run.transcript());
+            assertNull(s.forecast().trend("activePageCache"), run.transcript());
+        }
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 12, 40})
+    void aOneSampleSpikeThatRecoversIsNoWarning(int spikeAt) {
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 60; i++) {
+            long direct = i == spikeAt ? 180 * MIB : 40 * MIB;
+            run.add(FakeTick.at(i).heap(40 * MIB, 100 * MIB, 200 * MIB, 400 * MIB)
+                    .part("directBuffers", direct)
+                    .part("nativeUntracked", 20 * MIB + (i * 31 % 3) * MIB / 2));
+        }
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"directBuffers", "nativeUntracked"})
+    void nativeGrowthIsForecastAndNamedAsTheFastestGrowingPart(String grower) {
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 8; i++) {
+            long growing = 30 * MIB + i * 20L * MIB;
+            FakeTick t = FakeTick.at(i).heap(60 * MIB, 100 * MIB, 200 * MIB, 400 * MIB)
+                    .part("metaspace", 40 * MIB + i * MIB / 4);
+            if (grower.equals("directBuffers")) {
+                t.part("directBuffers", growing).part("nativeUntracked", 20 * MIB);
+            } else {
+                t.part("directBuffers", 20 * MIB).part("nativeUntracked", growing);
+            }
+            run.add(t);
+        }
+        Forecast f = run.steps.get(run.steps.size() - 1).forecast();
+        assertEquals(grower, f.growing().get(0).partId());
+        assertEquals(20 * MIB, f.growing().get(0).bytesPerSecond(), MIB);
+        double truth = (512 - 40 - 1.75 - 200 - 20 - 30 - 7 * 20) * MIB / (20.0 * MIB);
+        assertEquals(truth, f.secondsToLimit(), truth * 0.3);
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        String label = grower.equals("directBuffers") ? "Direct buffers" : "Native, not tracked by the JVM";
+        assertTrue(String.join("; ", warned.decision().reasons()).contains("fastest: " + label), run.transcript());
+    }
+
+    @Test
+    void heapThatFillsMaxHeapBeforeTheLimitIsNoKillButAnOutOfMemoryWarning() {
+        FakeRun run = new FakeRun();
+        long max = 200 * MIB;
+        for (int i = 0; i < 5; i++) {
+            long live = 40 * MIB + i * 30L * MIB;
+            long committed = Math.min(max, live + 40 * MIB);
+            run.add(FakeTick.at(i).heap(20 * MIB, live, committed, max).gcCount(1 + 3L * i)
+                    .part("directBuffers", 120 * MIB).part("nativeUntracked", 30 * MIB));
+        }
+        Forecast f = run.steps.get(run.steps.size() - 1).forecast();
+        assertEquals(max, f.heapCeilingBytes(), "max heap is the ceiling: 512 MiB - 150 MiB of the rest is more");
+        assertFalse(f.hasEstimate(), "nothing but the heap grows: an OutOfMemoryError comes, not a kill");
+        assertEquals((200 - 160) / 30.0, f.secondsToHeapCeiling(), 0.5);
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        assertEquals(Level.WARNING, warned.decision().level());
+        assertTrue(String.join("; ", warned.decision().reasons()).contains("OutOfMemoryError"), run.transcript());
+        assertTrue(run.due(Decision.Action.DUMP_HEAP).isEmpty(), run.transcript());
+    }
+
+    @Test
+    void afterTheHeapCeilingOnlyTheOtherGrowingPartsCountTowardsTheLimit() {
+        FakeRun run = new FakeRun();
+        long max = 200 * MIB;
+        for (int i = 0; i < 6; i++) {
+            long live = 40 * MIB + i * 30L * MIB;
+            long committed = Math.min(max, live + 40 * MIB);
+            run.add(FakeTick.at(i).heap(20 * MIB, Math.min(live, max), committed, max).gcCount(1 + 3L * i)
+                    .part("directBuffers", 120 * MIB + i * 5L * MIB).part("nativeUntracked", 30 * MIB));
+        }
+        // At 5 s: live 190 MiB, so the heap fills max in 1/3 s at 30 MiB/s; then only the direct
+        // buffers grow, 5 MiB/s, from 145 MiB, and 512 - 200 - 30 - 145 = 137 MiB remain.
+        Forecast f = run.steps.get(run.steps.size() - 1).forecast();
+        assertTrue(f.hasEstimate(), run.transcript());
+        double truth = 10.0 / 30 + (512 - 200 - 30 - 145 - 5 * (10.0 / 30)) / 5.0;
+        assertEquals(truth, f.secondsToLimit(), truth * 0.3, run.transcript());
+    }
+
+    @Test
+    void samplesAfterAGapAreMeasuredInTheirOwnTime() {
+        HeapLeak leak = new HeapLeak(10, 1024);
+        FakeRun run = new FakeRun();
+        double[] times = {0, 1, 2, 9, 10, 11};
+        for (double t : times) {
+            run.add(leak.tick(t, 1 + (long) t));
+        }
+        Forecast f = run.steps.get(run.steps.size() - 1).forecast();
+        double truth = leak.killSeconds() - 11;
+        assertEquals(10 * MIB, f.growthBytesPerSecond(), 2 * MIB);
+        assertEquals(truth, f.secondsToLimit(), truth * 0.3);
+    }
+
+    @Test
+    void hostMemoryAsTheLimitLowersTheConfidence() {
+        Forecast limited = lastForecast(false);
+        Forecast host = lastForecast(true);
+        assertTrue(limited.confidence() > 0.5);
+        assertEquals(limited.confidence() * 0.5, host.confidence(), 1e-9);
+        assertEquals(limited.secondsToLimit(), host.secondsToLimit(), 1e-9);
+    }
+
+    private static Forecast lastForecast(boolean host) {
+        History h = new History();
+        for (int i = 0; i < 6; i++) {
+            FakeTick t = FakeTick.at(i).heap(10 * MIB, 50 * MIB, 100 * MIB, 400 * MIB)
+                    .part("nativeUntracked", 10 * MIB + i * 20L * MIB);
+            if (host) {
+                t.unlimited(512 * MIB);
+            }
+            FakeTick.Tick tick = t.build();
+            h.add(tick.snapshot(), tick.breakdown());
+        }
+        return Forecaster.forecast(h, ForecastSettings.defaults());
+    }
+
+    @Test
+    void noLimitMeansNoEstimate() {
+        History h = new History();
+        for (int i = 0; i < 6; i++) {
+            FakeTick.Tick tick = FakeTick.at(i).limit(-1).part("nativeUntracked", i * 20L * MIB).build();
+            h.add(tick.snapshot(), tick.breakdown());
+        }
+        Forecast f = Forecaster.forecast(h, ForecastSettings.defaults());
+        assertFalse(f.hasEstimate());
+        assertEquals(-1, f.limitBytes());
+        assertNotNull(f.trend("nativeUntracked"), "the growth is still reported");
+    }
+
+    @Test
+    void growthThatStartsAfterLongCalmIsSeenWithinThreeSamples() {
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 100; i++) {
+            run.add(FakeTick.at(i).heap(10 * MIB, 50 * MIB, 100 * MIB, 400 * MIB)
+                    .part("nativeUntracked", 30 * MIB + (i % 3) * MIB / 2));
+        }
+        for (int i = 100; i < 104; i++) {
+            run.add(FakeTick.at(i).heap(10 * MIB, 50 * MIB, 100 * MIB, 400 * MIB)
+                    .part("nativeUntracked", 30 * MIB + (i - 99) * 25L * MIB));
+        }
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        assertTrue(warned.seconds() <= 102, run.transcript());
+    }
+
+    @Test
+    void partsThatAppearWhenNmtIsSwitchedOnDoNotDisturbTheForecast() {
+        HeapLeak leak = new HeapLeak(20, 768);
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 8; i++) {
+            FakeTick.Tick t = leak.tick(i, 1 + i);
+            if (i >= 4) {
+                // From here the reconciler names NMT categories instead of the MXBean parts.
+                t = FakeTick.at(i).limit(leak.limit).heap(0, leak.live(i), leak.committed(i), leak.heapMax)
+                        .gcCount(1 + i).workingSet(leak.workingSet(i))
+                        .part("nmt.class", 40 * MIB).part("nmt.thread", 20 * MIB).part("nmt.other", 120 * MIB)
+                        .build();
+            }
+            run.add(t);
+        }
+        Forecast f = run.steps.get(run.steps.size() - 1).forecast();
+        double truth = leak.killSeconds() - 7;
+        assertEquals(truth, f.secondsToLimit(), truth * 0.3, run.transcript());
+        assertTrue(f.confidence() >= 0.5);
+        for (Trend t : f.growing()) {
+            assertTrue(t.partId().equals("heap") || t.partId().equals("liveHeap"), "only the heap grows: " + t);
+        }
+        assertNotNull(f.trend("liveHeap"), run.transcript());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.headroom.forecast;
+
+import dev.headroom.sense.jvm.JvmMemory;
+import dev.headroom.sense.jvm.MemoryPoolUsage;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.headroom.forecast.FakeTick.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HistoryTest {
+
+    private static void add(History h, FakeTick t) {
+        FakeTick.Tick tick = t.build();
+        h.add(tick.snapshot(), tick.breakdown());
+    }
+
+    @Test
+    void aFullRingKeepsTheLatestSamplesOldestFirst() {
+        History h = new History(5);
+        for (int i = 0; i < 12; i++) {
+            add(h, FakeTick.at(i).part("nativeUntracked", i * MIB));
+        }
+        assertEquals(5, h.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(FakeTick.EPOCH + (7 + i) * 1000L, h.time(i));
+            assertEquals((7 + i) * MIB, h.workingSet(i));
+        }
+        assertEquals(FakeTick.EPOCH + 11_000L, h.latestEpochMillis());
+    }
+
+    @Test
+    void partsThatAppearAndDisappearAreAbsentWhereTheyWereNotMeasured() {
+        History h = new History(10);
+        for (int i = 0; i < 6; i++) {
+            FakeTick t = FakeTick.at(i);
+            if (i < 3) {
+                t.part("metaspace", 40 * MIB);
+            } else {
+                t.part("nmt.class", 41 * MIB).part("nmt.thread", 20 * MIB);
+            }
+            add(h, t);
+        }
+        int metaspace = h.partColumn("metaspace");
+        int nmtClass = h.partColumn("nmt.class");
+        assertEquals(40 * 1024, h.partKib(metaspace, 2));
+        assertEquals(History.ABSENT, h.partKib(metaspace, 3));
+        assertEquals(History.ABSENT, h.partKib(nmtClass, 2));
+        assertEquals(41 * 1024, h.partKib(nmtClass, 5));
+        assertEquals(41 * MIB, h.partLatestBytes(nmtClass));
+        assertEquals(3, h.partCount());
+    }
+
+    @Test
+    void aSampleAtTheSameTimeReplacesTheLatestAndAClockStepBackClears() {
+        History h = new History(10);
+        add(h, FakeTick.at(0).part("nativeUntracked", MIB));
+        add(h, FakeTick.at(1).part("nativeUntracked", 2 * MIB));
+        add(h, FakeTick.at(1).part("nativeUntracked", 3 * MIB));
+        assertEquals(2, h.size());
+        assertEquals(3 * MIB, h.workingSet(1));
+        add(h, FakeTick.at(0.5).part("nativeUntracked", 4 * MIB));
+        assertEquals(1, h.size());
+        assertEquals(4 * MIB, h.workingSet(0));
+    }
+
+    @Test
+    void aReplacedSampleInAFullRingKeepsTheOrder() {
+        History h = new History(3);
+        for (int i = 0; i < 5; i++) {
+            add(h, FakeTick.at(i).part("nativeUntracked", i * MIB));
+        }
+        add(h, FakeTick.at(4).part("nativeUntracked", 9 * MIB));
+        assertEquals(3, h.size());
+        assertEquals(FakeTick.EPOCH + 2000, h.time(0));
+        assertEquals(9 * MIB, h.workingSet(2));
+    }
+
+    @Test
+    void liveHeapCountsEdenAfterGcAndTheOtherGenerationsAsTheyAre() {
+        // G1 after young collections: eden was emptied, the old gen's collection usage is stale (0).
+        JvmMemory g1 = jvm(3, 260 * MIB,
+                new MemoryPoolUsage("G1 Eden Space", true, 100 * MIB, 150 * MIB, -1, 0),
+                new MemoryPoolUsage("G1 Survivor Space", true, 10 * MIB, 10 * MIB, -1, 10 * MIB),
+                new MemoryPoolUsage("G1 Old Gen", true, 150 * MIB, 200 * MIB, 400 * MIB, 0),
+                new MemoryPoolUsage("Metaspace", false, 50 * MIB, 50 * MIB, -1, -1));
+        assertEquals(160 * MIB, History.liveHeapBytes(g1));
+    }
+
+    @Test
+    void liveHeapOfASinglePoolCollectorIsItsUseAfterGc() {
+        JvmMemory z = jvm(2, 300 * MIB, new MemoryPoolUsage("ZHeap", true, 300 * MIB, 400 * MIB, 400 * MIB, 120 * MIB));
+        assertEquals(120 * MIB, History.liveHeapBytes(z));
+    }
+
+    @Test
+    void liveHeapIsUnknownBeforeTheFirstCollection() {
+        JvmMemory fresh = jvm(0, 30 * MIB, new MemoryPoolUsage("G1 Eden Space", true, 30 * MIB, 64 * MIB, -1, -1));
+        assertEquals(-1, History.liveHeapBytes(fresh));
+    }
+
+    private static JvmMemory jvm(long gcCount, long heapUsed, MemoryPoolUsage... pools) {
+        return new JvmMemory(heapUsed, 512 * MIB, 512 * MIB, List.of(pools), List.of(), 10, 1 << 20, 1000, gcCount, 5,
+                null);
+    }
+}
