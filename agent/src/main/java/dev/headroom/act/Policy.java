@@ -59,6 +59,9 @@ public final class Policy {
         return level;
     }
 
+    /** The largest rises of the working set between ticks, over the recent ticks. */
+    private final RecentSteps steps = new RecentSteps(30);
+
     /** Heap dumps this policy has asked for so far. */
     public int dumpsTaken() {
         return dumpsTaken;
@@ -76,6 +79,7 @@ public final class Policy {
         }
         previousMillis = now;
         reasons.clear();
+        long step = steps.add(s.workingSetBytes());
 
         long limit = s.limitBytes() > 0 ? s.limitBytes() : f == null ? -1 : f.limitBytes();
         long pressing = pressingBytes(s);
@@ -96,9 +100,17 @@ public final class Policy {
             reasons.add(forecastReason(f));
             target = PressureSignals.max(target, Level.WARNING);
             double margin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
-            if (f.secondsToLimit() < margin) {
+            // The working set does not grow smoothly: G1 commits and touches whole regions for a new
+            // eden, and a young GC copies survivors into fresh regions, so it rises in steps of tens
+            // of MiB (measured: 60 MiB steps at 30 MiB/s under a 512 MiB limit, the last one landing
+            // the kill a second before the smooth forecast said). The kill comes when the next such
+            // step no longer fits, so the time left is counted from the limit minus that step.
+            double stepSeconds = step > 0 && f.growthBytesPerSecond() > 0 ? step / f.growthBytesPerSecond() : 0;
+            double timeLeft = f.secondsToLimit() - stepSeconds;
+            if (timeLeft < margin) {
                 reasons.add("that leaves less than " + seconds(margin) + " (a heap dump takes about "
-                        + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ", with margin)");
+                        + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ", with margin"
+                        + (stepSeconds > 0 ? "; the working set moves in steps of up to " + mib(step) : "") + ")");
                 target = Level.CRITICAL;
             }
         }
@@ -158,6 +170,8 @@ public final class Policy {
                     || (settings.dumpIntervalSeconds() > 0 && lastDumpMillis >= 0
                             && now - lastDumpMillis >= settings.dumpIntervalSeconds() * 1000);
             boolean time = !(credible && !Double.isNaN(expectedDump) && f.secondsToLimit() < expectedDump);
+            // A dump that cannot finish is worse than none: it stops the application at a safepoint
+            // for nothing. When the time is short, the histogram (a fraction of the cost) goes first.
             if (allowed && time && jvm != null) {
                 actions.add(Decision.Action.DUMP_HEAP);
                 dumpsTaken++;

@@ -72,6 +72,15 @@ public record PolicySettings(
                 dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10);
     }
 
+    /** The thresholds a user sets through the agent's options. */
+    public PolicySettings withThresholds(double horizonSeconds, double warnShare, double criticalShare,
+                                         double cooldownSeconds) {
+        return new PolicySettings(intervalSeconds, horizonSeconds, warnShare, criticalShare,
+                Math.min(hysteresisShare, warnShare / 2), recoverAfterSeconds, cooldownSeconds, minConfidence,
+                dumpMarginFactor, dumpBytesPerSecond, maxDumps, dumpIntervalSeconds, pressureMinShare, psiSomeAvg10,
+                psiFullAvg10);
+    }
+
     public PolicySettings withDumps(long dumpBytesPerSecond, int maxDumps, double dumpIntervalSeconds) {
         return new PolicySettings(intervalSeconds, horizonSeconds, warnShare, criticalShare, hysteresisShare,
                 recoverAfterSeconds, cooldownSeconds, minConfidence, dumpMarginFactor, dumpBytesPerSecond, maxDumps,

@@ -1,36 +1,67 @@
 package dev.headroom.agent;
 
+import dev.headroom.act.ClassHistogram;
+import dev.headroom.act.CommandHook;
+import dev.headroom.act.Decision;
+import dev.headroom.act.EvidenceDirectory;
+import dev.headroom.act.HeapDumper;
+import dev.headroom.act.Level;
+import dev.headroom.act.NmtEvidence;
+import dev.headroom.act.Policy;
+import dev.headroom.act.PolicySettings;
+import dev.headroom.act.Relief;
+import dev.headroom.act.flight.FlightFile;
+import dev.headroom.act.flight.PreviousRun;
+import dev.headroom.act.flight.TerminationLog;
 import dev.headroom.config.Options;
+import dev.headroom.forecast.Forecast;
+import dev.headroom.forecast.ForecastSettings;
+import dev.headroom.forecast.Forecaster;
+import dev.headroom.forecast.History;
 import dev.headroom.publish.Console;
 import dev.headroom.publish.EventLog;
 import dev.headroom.publish.Events;
+import dev.headroom.publish.LatestReading;
+import dev.headroom.publish.Reading;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Reconciler;
+import dev.headroom.report.Bytes;
 import dev.headroom.sense.Sensor;
 import dev.headroom.sense.Snapshot;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.util.Map;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The agent's one thread: parses the options, then samples every {@code interval} and hands
- * each snapshot down the stages (sense, reconcile, then forecast, act, publish).
+ * The agent's one thread: samples every {@code interval} and hands each snapshot down the
+ * stages — sense, reconcile, forecast, act, publish — and leaves the last words (flight file,
+ * termination log) that survive a SIGKILL.
  */
 final class AgentRuntime implements Runnable {
 
+    private final Options options;
     private final Instrumentation instrumentation;
     private final String how;
+    private final LatestReading latest = new LatestReading();
 
-    private final Options options;
     private Console console;
     private EventLog eventLog = EventLog.none();
     private Sensor sensor;
     private ProblemReporter problems;
+    private History history;
+    private ForecastSettings forecastSettings;
+    private Policy policy;
+    private Responder responder;
+    private FlightFile flightFile;
+    private TerminationLog terminationLog;
+    private Publishers publishers = Publishers.NONE;
     private long lastSnapshotEvent;
     private long lastNmtRead;
     private boolean eventLogFailed;
+    private boolean flightFileFailed;
 
     AgentRuntime(Options options, Instrumentation instrumentation, String how) {
         this.options = options;
@@ -75,6 +106,74 @@ final class AgentRuntime implements Runnable {
         write(now, "start", json -> StartEvent.write(json, first, sensor, options, how));
         console.say(StartEvent.line(first));
         Startup.report(first, sensor.jvmReader().flags(), console, eventLog);
+
+        history = new History();
+        forecastSettings = ForecastSettings.defaults();
+        Options.Evidence evidence = options.evidence();
+        policy = new Policy(PolicySettings.defaults()
+                .withIntervalSeconds(options.intervalMillis() / 1000.0)
+                .withThresholds(options.policy().horizonMillis() / 1000.0, options.policy().warnShare(),
+                        options.policy().criticalShare(), options.policy().cooldownMillis() / 1000.0)
+                .withDumps(options.policy().dumpBytesPerSecond(), evidence.heapDump() ? evidence.maxDumps() : 0,
+                        evidence.dumpIntervalMillis() / 1000.0));
+
+        EvidenceDirectory directory = new EvidenceDirectory(options.dumpDir());
+        HeapDumper dumper = new HeapDumper(directory, options.procRoot(), new HeapDumper.Settings(
+                evidence.dumpLive(), evidence.dumpForce(), evidence.maxDumps(), evidence.keep(), evidence.marginBytes()));
+        NmtEvidence nmt = new NmtEvidence(directory, evidence.keep());
+        if (nmt.enabled()) {
+            // The baseline makes the NMT evidence at warning a difference from start, not just a level.
+            nmt.baseline();
+        }
+        CommandHook hook = options.relief().hook().isEmpty() ? null
+                : new CommandHook(CommandHook.split(options.relief().hook()), options.relief().hookTimeoutMillis(),
+                options.relief().hookOutput());
+        publishers = Publishers.start(options, instrumentation, latest, this::report, problems);
+        responder = new Responder(options, console, this::write, dumper, new ClassHistogram(directory, evidence.keep()),
+                nmt, new Relief(Relief.rssFrom(options.procRoot())), hook, publishers.moments());
+
+        Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
+                : FlightFile.defaultPath(directory.chosen());
+        previousRun(now, flightPath);
+        flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
+        terminationLog = terminationLog(options.outputs().terminationLog());
+
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
+    }
+
+    private void previousRun(long now, Path flightPath) {
+        PreviousRun previous = PreviousRun.read(flightPath);
+        if (!previous.found()) {
+            return;
+        }
+        write(now, "previousRun", json -> {
+            json.writeBooleanField("endedAbruptly", previous.endedAbruptly());
+            json.writeNumberField("pid", previous.pid());
+            json.writeStringField("lastTime", previous.lastTime() == null ? null : previous.lastTime().toString());
+            Events.bytes(json, "lastWorkingSetBytes", previous.lastWorkingSetBytes());
+            Events.bytes(json, "lastLimitBytes", previous.lastLimitBytes());
+            json.writeStringField("lastLevel", previous.lastLevel());
+            if (Double.isFinite(previous.percentOfLimit())) {
+                json.writeNumberField("percentOfLimit", Responder.round(previous.percentOfLimit()));
+            }
+            json.writeStringField("reason", previous.reason());
+        });
+        if (previous.endedAbruptly()) {
+            console.say(String.format(Locale.ROOT,
+                    "the previous run (pid %d) ended abruptly at %s with its working set at %.0f%% of the limit (%s)",
+                    previous.pid(), previous.lastTime(), previous.percentOfLimit(),
+                    Bytes.human(previous.lastWorkingSetBytes())));
+        }
+    }
+
+    private TerminationLog terminationLog(String setting) {
+        if ("off".equals(setting)) {
+            return null;
+        }
+        if ("auto".equals(setting)) {
+            return TerminationLog.inKubernetes(System.getenv()) ? new TerminationLog(TerminationLog.DEFAULT_PATH) : null;
+        }
+        return new TerminationLog(Path.of(setting));
     }
 
     private void loop() {
@@ -87,8 +186,8 @@ final class AgentRuntime implements Runnable {
                 LockSupport.parkNanos(wait);
             }
             if (wait < -intervalNanos) {
-                // We fell behind (a long GC pause, a suspended container): skip the missed ticks
-                // rather than run them back to back.
+                // We fell behind (a long GC pause, a suspended container, a heap dump): skip the
+                // missed ticks rather than run them back to back.
                 next = System.nanoTime();
             }
             tick();
@@ -105,12 +204,65 @@ final class AgentRuntime implements Runnable {
             }
             Snapshot snapshot = sensor.sample(now, nmtDue);
             Breakdown breakdown = Reconciler.reconcile(snapshot);
-            if (now - lastSnapshotEvent >= options.snapshotEveryMillis()) {
+            history.add(snapshot, breakdown);
+            Forecast forecast = Forecaster.forecast(history, forecastSettings);
+            Decision decision = policy.decide(forecast, snapshot);
+
+            // Last words first: if the kill comes during the dump, the flight file already says why.
+            lastWords(snapshot, breakdown, forecast, decision);
+            responder.act(snapshot, breakdown, forecast, decision);
+
+            Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten());
+            latest.set(reading);
+            publishers.tick(reading);
+            if (now - lastSnapshotEvent >= options.snapshotEveryMillis() || decision.changed()) {
                 lastSnapshotEvent = now;
-                write(now, "snapshot", json -> Events.snapshot(json, snapshot, breakdown));
+                write(now, "snapshot", json -> {
+                    Events.snapshot(json, snapshot, breakdown);
+                    Events.forecast(json, forecast, decision.level());
+                });
             }
         } catch (RuntimeException | LinkageError e) {
             problems.report("tick", "a tick failed: " + e);
+        }
+    }
+
+    private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
+        IOException failure = flightFile.update(s, b, f, d.level());
+        if (failure != null && !flightFileFailed) {
+            flightFileFailed = true;
+            problems.report("flightFile", "cannot write " + flightFile.path() + ": " + failure);
+        }
+        if (terminationLog != null && (d.changed() || d.level() == Level.CRITICAL)) {
+            String dump = responder.lastDumpPath();
+            IOException t = terminationLog.update(s, b, f, d.level(), dump == null ? null : Path.of(dump));
+            if (t != null) {
+                problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + t);
+            }
+        }
+    }
+
+    /** The reconciliation of the latest reading as text (the MBean's {@code report()}). */
+    String report() {
+        Reading r = latest.get();
+        if (r == null) {
+            return "no reading yet";
+        }
+        return dev.headroom.report.ReconciliationTable.render(r.breakdown(),
+                Startup.budget(r.snapshot(), sensor.jvmReader().flags()));
+    }
+
+    /** At a clean exit: the flight file says so, and the event log ends with {@code stop}. */
+    private void stop() {
+        try {
+            long now = System.currentTimeMillis();
+            if (flightFile != null) {
+                flightFile.markEnded("exit");
+            }
+            write(now, "stop", json -> json.writeStringField("reason", "exit"));
+            eventLog.close();
+        } catch (Throwable ignored) {
+            // The JVM is going away; nothing may delay or disturb that.
         }
     }
 
@@ -120,9 +272,6 @@ final class AgentRuntime implements Runnable {
             eventLogFailed = true;
             console.say("cannot write the event log " + eventLog.path() + ": " + failure + " (reported once)");
         }
-    }
-
-    Map<String, String> effectiveOptions() {
-        return options.effective();
+        publishers.event(now, event);
     }
 }

@@ -39,7 +39,7 @@ public record Options(
                          long dumpBytesPerSecond) {
     }
 
-    /** What evidence to take at critical, and the bounds on it. {@code dumpIntervalMillis} is -1 when unset. */
+    /** What evidence to take at critical, and the bounds on it. */
     public record Evidence(boolean heapDump, boolean dumpLive, boolean dumpForce, int maxDumps,
                            long dumpIntervalMillis, int keep, long marginBytes, boolean histogram,
                            boolean histogramLive) {

@@ -91,7 +91,7 @@ public final class OptionsParser {
         Options.Policy policy = new Options.Policy(duration(Key.HORIZON, raw), warnShare, criticalShare,
                 duration(Key.COOLDOWN, raw), dumpSpeed);
         Options.Evidence evidence = new Options.Evidence(bool(Key.HEAP_DUMP, raw), bool(Key.DUMP_LIVE, raw),
-                bool(Key.DUMP_FORCE, raw), integer(Key.MAX_DUMPS, raw), optionalDuration(Key.DUMP_INTERVAL, raw),
+                bool(Key.DUMP_FORCE, raw), integer(Key.MAX_DUMPS, raw), duration(Key.DUMP_INTERVAL, raw),
                 integer(Key.KEEP_DUMPS, raw), bytes(Key.DUMP_MARGIN, raw), bool(Key.HISTOGRAM, raw),
                 bool(Key.HISTOGRAM_LIVE, raw));
         String hook = raw.getOrDefault(Key.HOOK, Key.HOOK.defaultValue()).trim();
@@ -142,11 +142,6 @@ public final class OptionsParser {
         } catch (NumberFormatException e) {
             throw new OptionException(message(key, value, key.kind().expected));
         }
-    }
-
-    private static long optionalDuration(Key key, Map<Key, String> raw) throws OptionException {
-        String value = raw.getOrDefault(key, key.defaultValue());
-        return value.isBlank() ? -1 : duration(key, raw);
     }
 
     private static int integer(Key key, Map<Key, String> raw) throws OptionException {

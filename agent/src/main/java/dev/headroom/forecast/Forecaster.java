@@ -14,11 +14,10 @@ import java.util.List;
  *   rC, rL = slopes of heap committed and of the live heap after GC (never raw heap use: sawtooth)
  *   R      = rX, or rL when the live heap grows faster and the heap can still expand
  *            (the heap will have to commit what the live data needs)
- *   rHeap  = min(R, max(rC, rL))                        (the heap's share of the growth)
  *   t      = (limit − ws) / R
- *   if the heap reaches max heap first, at tc = (heapMax − heapLevel) / rHeap:
- *       t = tc + (limit − ws − R·tc) / (R − rHeap)      (NaN when nothing else grows: an
- *                                                        OutOfMemoryError comes, not a kill)
+ *   if the live heap reaches max heap first, at tc = (heapMax − liveHeap) / min(R, rL):
+ *       t = tc + (limit − ws − R·tc) / (R − min(R, rL))  (NaN when nothing else grows: an
+ *                                                         OutOfMemoryError comes, not a kill)
  *   confidence = (1 − 0.5^(n − minSamples + 1)) · max(0, Kendall tau) · [rises ≥ minRises]
  *                (a rise: a step of at least a quarter of the fitted slope; a lone jump has one)
  *                · (unlimitedConfidence when the limit is only host memory)
@@ -122,7 +121,6 @@ public final class Forecaster {
             driver = live;
             r = rL;
         }
-        double rHeap = Math.min(r, Math.max(rC, rL));
         e.growth = r;
         e.liveHeapGrowth = rL;
         e.confidence = confidence(driver, st) * (h.limited(last) ? 1 : st.unlimitedConfidence());
@@ -142,15 +140,18 @@ public final class Forecaster {
                 e.secondsToLimit = 0;
             } else {
                 double t = (limit0 - ws0) / r;
-                if (heapMax > 0 && rHeap > 0) {
-                    // When the heap is full its growth stops: the JVM throws OutOfMemoryError (or
-                    // collects harder) instead of committing more, so from then on only the other
-                    // parts move the working set. The heap stops when the live data fills it (or,
-                    // if the live level is unknown or flat, when committed reaches max heap).
-                    long level = live0 >= 0 && live.count >= st.minSamples() && rL >= rC ? live0 : committed0;
-                    double tc = Math.max(0, (heapMax - level) / rHeap);
+                if (heapMax > 0 && live0 >= 0 && live.count >= st.minSamples() && rL > 0) {
+                    // When the live data fills max heap the heap stops growing: the JVM throws
+                    // OutOfMemoryError (or collects harder) instead, so from then on only the other
+                    // parts move the working set. Only the live level (after GC) says when that
+                    // is: committed heap is not resident until touched, and G1 commits in jumps
+                    // far ahead of use, so a committed heap near max heap says nothing about an
+                    // OutOfMemoryError coming first (measured: committed at 92% of max heap while
+                    // the working set went on to the limit at 30 MiB/s).
+                    double rHeapLive = Math.min(r, rL);
+                    double tc = Math.max(0, (heapMax - live0) / rHeapLive);
                     if (tc < t) {
-                        double rest = r - rHeap;
+                        double rest = r - rHeapLive;
                         double atCeiling = ws0 + r * tc;
                         t = rest > 0 ? tc + (limit0 - atCeiling) / rest : Double.NaN;
                     }

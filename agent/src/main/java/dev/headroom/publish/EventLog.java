@@ -70,20 +70,32 @@ public final class EventLog implements AutoCloseable {
         }
         try {
             line.reset();
-            try (JsonGenerator json = JSON.createGenerator(line, JsonEncoding.UTF8)) {
-                json.writeStartObject();
-                json.writeStringField("time", Instant.ofEpochMilli(epochMillis).toString());
-                json.writeStringField("event", event);
-                body.write(json);
-                json.writeEndObject();
-            }
-            line.write('\n');
+            render(line, epochMillis, event, body);
             line.writeTo(out);
             out.flush();
             return null;
         } catch (IOException e) {
             return e;
         }
+    }
+
+    /** One event as the log would hold it (with its newline), for the command hook's stdin. */
+    public static byte[] render(long epochMillis, String event, Body body) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(2048);
+        render(buffer, epochMillis, event, body);
+        return buffer.toByteArray();
+    }
+
+    private static void render(ByteArrayOutputStream buffer, long epochMillis, String event, Body body)
+            throws IOException {
+        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("time", Instant.ofEpochMilli(epochMillis).toString());
+            json.writeStringField("event", event);
+            body.write(json);
+            json.writeEndObject();
+        }
+        buffer.write('\n');
     }
 
     @Override

@@ -72,6 +72,22 @@ public final class Events {
         jvm(json, s.jvm());
     }
 
+    /** The forecast and the level, as {@code snapshot} events carry them. */
+    public static void forecast(JsonGenerator json, dev.headroom.forecast.Forecast f, dev.headroom.act.Level level)
+            throws IOException {
+        json.writeObjectFieldStart("forecast");
+        if (f.hasEstimate()) {
+            json.writeNumberField("secondsToLimit", Math.round(f.secondsToLimit() * 1000) / 1000.0);
+        } else {
+            json.writeNullField("secondsToLimit");
+        }
+        json.writeNumberField("confidence", Math.round(f.confidence() * 1000) / 1000.0);
+        json.writeNumberField("growthBytesPerSecond", Math.round(f.growthBytesPerSecond()));
+        bytes(json, "heapCeilingBytes", f.heapCeilingBytes());
+        json.writeEndObject();
+        json.writeStringField("level", level.name());
+    }
+
     static void cgroup(JsonGenerator json, CgroupMemory c) throws IOException {
         json.writeObjectFieldStart("cgroup");
         json.writeNumberField("version", c.version());

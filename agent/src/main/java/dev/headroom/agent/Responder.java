@@ -1,0 +1,262 @@
+package dev.headroom.agent;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.headroom.act.ClassHistogram;
+import dev.headroom.act.CommandHook;
+import dev.headroom.act.Decision;
+import dev.headroom.act.EvidenceStatus;
+import dev.headroom.act.HeapDumpResult;
+import dev.headroom.act.HeapDumper;
+import dev.headroom.act.Level;
+import dev.headroom.act.NmtEvidence;
+import dev.headroom.act.Relief;
+import dev.headroom.act.ReliefResult;
+import dev.headroom.config.Options;
+import dev.headroom.forecast.Forecast;
+import dev.headroom.forecast.Trend;
+import dev.headroom.publish.Console;
+import dev.headroom.publish.EventLog;
+import dev.headroom.publish.Events;
+import dev.headroom.reconcile.Breakdown;
+import dev.headroom.report.Bytes;
+import dev.headroom.sense.Snapshot;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Carries out what the policy decided, in the order that leaves the best evidence: the warning
+ * first (it costs nothing), then the heap dump (the evidence that matters most and needs the most
+ * time), then the cheaper evidence beside it, then opt-in relief, then the hook. Every outcome,
+ * failures included, becomes an event; a person reading stderr gets one line per warning and per
+ * dump. Nothing here throws: each executor returns a result with a reason.
+ */
+final class Responder {
+
+    /** Where events go: the event log, and the JFR and hook listeners that want the same facts. */
+    interface Sink {
+        void event(long epochMillis, String event, EventLog.Body body);
+    }
+
+    /** Listens for the moments JFR records (no-op when JFR is off). */
+    interface Moments {
+        void alert(Decision decision, Forecast forecast, Snapshot snapshot);
+
+        void heapDump(HeapDumpResult result);
+
+        Moments NONE = new Moments() {
+            @Override
+            public void alert(Decision decision, Forecast forecast, Snapshot snapshot) {
+            }
+
+            @Override
+            public void heapDump(HeapDumpResult result) {
+            }
+        };
+    }
+
+    private final Options options;
+    private final Console console;
+    private final Sink sink;
+    private final HeapDumper dumper;
+    private final ClassHistogram histogram;
+    private final NmtEvidence nmt;
+    private final Relief relief;
+    private final CommandHook hook;
+    private final Moments moments;
+    private volatile String lastDumpPath;
+    private int dumpsWritten;
+
+    Responder(Options options, Console console, Sink sink, HeapDumper dumper, ClassHistogram histogram,
+              NmtEvidence nmt, Relief relief, CommandHook hook, Moments moments) {
+        this.options = options;
+        this.console = console;
+        this.sink = sink;
+        this.dumper = dumper;
+        this.histogram = histogram;
+        this.nmt = nmt;
+        this.relief = relief;
+        this.hook = hook;
+        this.moments = moments;
+    }
+
+    /** The path of the last heap dump written, or {@code null}. */
+    String lastDumpPath() {
+        return lastDumpPath;
+    }
+
+    int dumpsWritten() {
+        return dumpsWritten;
+    }
+
+    void act(Snapshot s, Breakdown b, Forecast f, Decision d) {
+        long now = s.epochMillis();
+        if (d.due(Decision.Action.WARN)) {
+            String event = d.level() == Level.CRITICAL ? "critical" : "warning";
+            EventLog.Body body = json -> alert(json, s, f, d);
+            sink.event(now, event, body);
+            console.say(d.level() + ": " + String.join("; ", d.reasons()));
+            moments.alert(d, f, s);
+            runHook(now, event, body);
+        }
+        if (d.recovered()) {
+            sink.event(now, "recovered", json -> {
+                json.writeNumberField("workingSetBytes", s.workingSetBytes());
+                Events.limit(json, s);
+            });
+            console.say("recovered: working set " + Bytes.human(s.workingSetBytes()) + " of "
+                    + Bytes.human(s.limitBytes()));
+        }
+        boolean dumped = false;
+        if (d.due(Decision.Action.DUMP_HEAP)) {
+            if (options.evidence().heapDump()) {
+                dumped = heapDump(now, d);
+            } else {
+                sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason",
+                        "heap dumps are off (heapDump=false)"));
+            }
+        }
+        if (options.evidence().histogram() && (d.due(Decision.Action.HISTOGRAM) || dumped)) {
+            histogram(now);
+        }
+        if (d.due(Decision.Action.NMT_SNAPSHOT) && nmt.enabled()) {
+            NmtEvidence.Result r = nmt.write();
+            sink.event(now, "nmtSnapshot", json -> {
+                json.writeStringField("status", r.status().name());
+                json.writeStringField("summaryPath", r.summaryPath() == null ? null : r.summaryPath().toString());
+                json.writeStringField("diffPath", r.diffPath() == null ? null : r.diffPath().toString());
+                json.writeStringField("reason", r.reason());
+            });
+        }
+        if (d.changed() && d.level() == Level.CRITICAL) {
+            relieve(now);
+        }
+    }
+
+    private boolean heapDump(long now, Decision d) {
+        console.say("writing a heap dump (expected " + String.format(Locale.ROOT, "%.1f", d.expectedDumpSeconds())
+                + " s) before the limit is reached");
+        HeapDumpResult r = dumper.dump();
+        moments.heapDump(r);
+        switch (r.status()) {
+            case DONE -> {
+                lastDumpPath = r.path().toString();
+                dumpsWritten++;
+                sink.event(now, "heapDump", json -> {
+                    json.writeStringField("path", r.path().toString());
+                    json.writeNumberField("bytes", r.bytes());
+                    json.writeNumberField("millis", r.millis());
+                    json.writeBooleanField("live", options.evidence().dumpLive());
+                });
+                console.say("heap dump written: " + r.path() + " (" + Bytes.human(r.bytes()) + " in "
+                        + r.millis() + " ms)");
+                return true;
+            }
+            case SKIPPED -> {
+                sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason", r.reason()));
+                console.say("heap dump skipped: " + r.reason());
+            }
+            case FAILED -> {
+                sink.event(now, "heapDumpFailed", json -> json.writeStringField("reason", r.reason()));
+                console.say("heap dump failed: " + r.reason());
+            }
+            default -> {
+            }
+        }
+        return false;
+    }
+
+    private void histogram(long now) {
+        ClassHistogram.Result r = histogram.take(options.evidence().histogramLive());
+        sink.event(now, "histogram", json -> {
+            json.writeStringField("status", r.status().name());
+            json.writeStringField("path", r.path() == null ? null : r.path().toString());
+            if (r.status() == EvidenceStatus.DONE) {
+                json.writeNumberField("millis", r.millis());
+                json.writeNumberField("totalBytes", r.totalBytes());
+                json.writeArrayFieldStart("topClasses");
+                for (ClassHistogram.Row row : r.top()) {
+                    json.writeStartObject();
+                    json.writeStringField("className", row.className());
+                    json.writeNumberField("instances", row.instances());
+                    json.writeNumberField("bytes", row.bytes());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            } else {
+                json.writeStringField("reason", r.reason());
+            }
+        });
+    }
+
+    private void relieve(long now) {
+        Options.Relief o = options.relief();
+        List<ReliefResult> results = new ArrayList<>();
+        if (o.trimNativeHeap()) {
+            results.add(relief.trimNativeHeap());
+        }
+        if (o.gc()) {
+            results.add(relief.requestGc());
+        }
+        if (o.softMaxHeapBytes() > 0) {
+            results.add(relief.lowerSoftMaxHeapSize(o.softMaxHeapBytes()));
+        }
+        for (ReliefResult r : results) {
+            sink.event(now, "relief", json -> {
+                json.writeStringField("action", r.action());
+                json.writeBooleanField("done", r.done());
+                json.writeStringField("detail", r.detail());
+                Events.bytes(json, "rssBeforeBytes", r.rssBeforeBytes());
+                Events.bytes(json, "rssAfterBytes", r.rssAfterBytes());
+            });
+        }
+    }
+
+    private void runHook(long now, String event, EventLog.Body body) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            CommandHook.Started started = hook.run(EventLog.render(now, event, body));
+            if (!started.started()) {
+                sink.event(now, "hookFailed", json -> json.writeStringField("reason", started.reason()));
+            }
+        } catch (IOException | RuntimeException e) {
+            sink.event(now, "hookFailed", json -> json.writeStringField("reason", e.toString()));
+        }
+    }
+
+    /** The body of {@code warning} and {@code critical}. */
+    static void alert(JsonGenerator json, Snapshot s, Forecast f, Decision d) throws IOException {
+        json.writeNumberField("workingSetBytes", s.workingSetBytes());
+        Events.limit(json, s);
+        if (f.hasEstimate()) {
+            json.writeNumberField("secondsToLimit", round(f.secondsToLimit()));
+        } else {
+            json.writeNullField("secondsToLimit");
+        }
+        json.writeNumberField("confidence", round(f.confidence()));
+        json.writeNumberField("expectedDumpSeconds", round(d.expectedDumpSeconds()));
+        json.writeArrayFieldStart("growing");
+        for (Trend t : f.growing()) {
+            json.writeStartObject();
+            json.writeStringField("id", t.partId());
+            json.writeStringField("label", t.label());
+            json.writeNumberField("bytes", t.bytes());
+            json.writeNumberField("bytesPerSecond", Math.round(t.bytesPerSecond()));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("reasons");
+        for (String r : d.reasons()) {
+            json.writeString(r);
+        }
+        json.writeEndArray();
+    }
+
+    static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : 0;
+    }
+}
