@@ -59,6 +59,11 @@ public final class Policy {
         return level;
     }
 
+    /** How many times further ahead than the observed time a forecast may reach and still count. */
+    static final double MAX_EXTRAPOLATION = 10;
+
+    private long firstMillis = -1;
+
     /** The largest rises of the working set between ticks, over the recent ticks. */
     private final RecentSteps steps = new RecentSteps(30);
 
@@ -95,7 +100,16 @@ public final class Policy {
             target = share >= settings.criticalShare() ? Level.CRITICAL : Level.WARNING;
         }
 
-        boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence();
+        if (firstMillis < 0) {
+            firstMillis = now;
+        }
+        // A forecast is credible only as far ahead as the data behind it reaches: a slope seen
+        // for 8 s says little about where the working set will be in 200 s (measured: page-cache
+        // churn nudged the rest of the working set by 7 MiB in 8 s and "forecast" the limit in
+        // 207 s). So the time to the limit may be at most MAX_EXTRAPOLATION times the time observed.
+        double observed = Math.max(interval, (now - firstMillis) / 1000.0 + interval);
+        boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence()
+                && f.secondsToLimit() <= MAX_EXTRAPOLATION * observed;
         if (credible && f.secondsToLimit() <= settings.horizonSeconds()) {
             reasons.add(forecastReason(f));
             target = PressureSignals.max(target, Level.WARNING);
@@ -118,7 +132,9 @@ public final class Policy {
         if (f != null && jvm != null && jvm.heapMax() > 0 && f.heapCeilingBytes() == jvm.heapMax()
                 && f.confidence() >= settings.minConfidence()) {
             double heapFull = f.secondsToHeapCeiling();
-            if (heapFull <= settings.horizonSeconds()) {
+            // Only worth saying when the heap fills first; when the limit comes sooner, the
+            // kill is the story and this would only contradict it.
+            if (heapFull <= settings.horizonSeconds() && (!f.hasEstimate() || heapFull < f.secondsToLimit())) {
                 Trend live = f.trend("liveHeap");
                 reasons.add("Java heap forecast full in " + seconds(heapFull) + " (after GC " + mib(live.bytes())
                         + " of max " + mib(jvm.heapMax()) + ", +" + rate(live.bytesPerSecond())
