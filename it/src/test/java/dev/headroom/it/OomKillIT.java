@@ -1,0 +1,100 @@
+package dev.headroom.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Real kills: every way memory grows is run with the agent in a real memory cgroup until the
+ * kernel's OOM killer ends it, and the agent must have warned at least 5 s before; the healthy
+ * ones must end normally without a word from the agent.
+ */
+class OomKillIT {
+
+    private static final Path SCRATCH = Path.of("target", "oom-kill-it").toAbsolutePath();
+
+    @BeforeAll
+    static void needsCgroups() {
+        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+    }
+
+    static List<Scenario> growing() {
+        return Scenario.growingOnes();
+    }
+
+    static List<Scenario> healthy() {
+        return Scenario.healthyOnes();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("growing")
+    void growingMemoryIsKilledByTheKernelAfterAWarningAtLeastFiveSecondsEarlier(Scenario s) throws Exception {
+        ScenarioRun run = ScenarioRun.run(s, true, SCRATCH.resolve(slug(s)));
+        String context = s.name() + "; stderr:\n" + run.stderr();
+        assertEquals(137, run.exitCode(), "SIGKILL: " + context);
+        assertTrue(run.oomKills() >= 1, "the cgroup's own oom_kill count: " + context);
+        JsonNode alert = run.firstAlert();
+        assertNotNull(alert, "a warning before the kill: " + context);
+        assertTrue(run.warningLeadSeconds() >= 5, "warning " + run.warningLeadSeconds() + " s before the kill: " + context);
+        assertTrue(run.stderr().contains("headroom: WARNING") || run.stderr().contains("headroom: CRITICAL"),
+                "one clear line on stderr: " + context);
+        JsonNode start = run.events("start").get(0);
+        assertEquals(s.limitMiB() * ScenarioRun.MIB, start.get("limitBytes").asLong());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("healthy")
+    void healthyMemoryUseEndsNormallyWithoutWarning(Scenario s) throws Exception {
+        ScenarioRun run = ScenarioRun.run(s, true, SCRATCH.resolve(slug(s)));
+        String context = s.name() + "; events:\n" + run.events() + "\nstderr:\n" + run.stderr();
+        assertEquals(0, run.exitCode(), context);
+        assertEquals(0, run.oomKills(), context);
+        assertTrue(run.events("snapshot").size() >= 2, "the agent was watching: " + context);
+        assertEquals(List.of(), run.events("warning"), context);
+        assertEquals(List.of(), run.events("critical"), context);
+        assertEquals(1, run.events("stop").size(), "a clean exit is logged as such: " + context);
+    }
+
+    @org.junit.jupiter.api.Test
+    void heapGrowthLeavesACompleteHeapDumpWithTheLeakingClassInIt() throws Exception {
+        Scenario s = Scenario.growingOnes().get(0);
+        ScenarioRun run = ScenarioRun.run(s, true, SCRATCH.resolve("heap-dump"));
+        assertEquals(137, run.exitCode(), run.stderr());
+        List<JsonNode> dumps = run.events("heapDump");
+        assertEquals(1, dumps.size(), "one heap dump per run: " + run.events());
+        Path dump = Path.of(dumps.get(0).get("path").asText());
+        assertTrue(Files.isRegularFile(dump), dump.toString());
+        assertEquals(Files.size(dump), dumps.get(0).get("bytes").asLong());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dump.getParent())));
+        assertTrue(run.millis(dumps.get(0)) < run.endMillis(), "the dump was written before the kill");
+
+        Hprof.Summary hprof = Hprof.read(dump);
+        assertTrue(hprof.endRecordSeen(), "the dump is complete to its HEAP DUMP END record");
+        long leaked = hprof.instances("dev.headroom.samples.HeapGrowth$LeakedOrder");
+        assertTrue(leaked > 1000, "the leaking class is in the dump: " + leaked + " instances");
+
+        // The flight file survived the SIGKILL and says how it ended.
+        JsonNode flight = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.scratch().resolve("dumps").resolve("headroom-flight.json").toFile());
+        assertFalse(flight.get("ended").asBoolean(), "a killed run cannot mark its flight file ended");
+        assertEquals("CRITICAL", flight.get("level").asText());
+        Files.delete(dump);
+    }
+
+    static String slug(Scenario s) {
+        return s.name().replaceAll("[^a-zA-Z0-9]+", "-");
+    }
+}
