@@ -3,9 +3,11 @@ package dev.headroom.publish.micrometer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.util.function.BiConsumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -16,10 +18,12 @@ import java.util.function.ToDoubleFunction;
  * {@code MeterRegistry}, so {@code Gauge}, {@code FunctionCounter} and {@code MeterRegistry} below
  * link to the application's Micrometer, whatever its loader. The agent talks to it only through
  * JDK types: it is a {@code BiConsumer<Object, Object[]>} taking the registry and a meter
- * description ({@link MeterSpec#toArray()}), and the values come from a {@link DoubleSupplier}.
+ * description ({@link MeterSpec#toArray()}), and the values come from a {@link DoubleSupplier};
+ * as a {@code Function<Object, Object>} it gives a composite registry's children (an
+ * {@code Object[]}), or {@code null} for a registry that is no composite.
  * Keep it one class with no lambdas or nested classes: only this one class file is injected.
  */
-final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFunction<Object> {
+final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFunction<Object>, Function<Object, Object> {
 
     MeterBinding() {
     }
@@ -44,6 +48,14 @@ final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFuncti
                     .strongReference(true)
                     .register(registry);
         }
+    }
+
+    @Override
+    public Object apply(Object registry) {
+        if (registry instanceof CompositeMeterRegistry) {
+            return ((CompositeMeterRegistry) registry).getRegistries().toArray();
+        }
+        return null;
     }
 
     @Override

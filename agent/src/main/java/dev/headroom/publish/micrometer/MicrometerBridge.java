@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -40,12 +41,15 @@ import java.util.function.Supplier;
  *     about such late filters).</li>
  * </ol>
  *
- * <p>Composite registries (the global one among them) are bound like any other. Micrometer
- * forwards a composite's meters to its children; a child that is also bound directly ends up
- * with one meter per id all the same, because registering an id a registry already has returns
- * the existing meter rather than failing. Binding both is what reaches a registry in no composite
- * (Spring Boot with {@code management.metrics.use-global-registry=false}) and makes the meters
- * visible in {@code Metrics.globalRegistry} when the application only has that.
+ * <p>Composite registries (the global one among them) are bound like any other, and Micrometer
+ * forwards their meters to their children, now and when a child is added later, through each
+ * child's own filters. A registry that is (at its binding tick) a child of a bound composite is
+ * therefore not bound again: registering an id twice is harmless, but Micrometer 1.14+ logs a
+ * warning into the application's log for it. This is what Spring Boot does by default
+ * ({@code management.metrics.use-global-registry=true}): its Prometheus registry gets the meters
+ * through the global registry. A registry in no composite is bound directly. Binding composites
+ * also covers a registry constructed in the moment before {@code MeterRegistry} was instrumented,
+ * once it joins the global registry.
  *
  * <p>Nothing here throws into the application: a registry that refuses a meter or whose callbacks
  * throw is reported once (per registry class) and the rest goes on.
@@ -129,18 +133,25 @@ public final class MicrometerBridge implements AutoCloseable {
                 Object registry = r.ref.get();
                 if (registry == null) {
                     it.remove();
-                } else {
+                } else if (!r.viaComposite) {
                     bind(r, registry, specs);
                 }
             }
-            for (Iterator<Registry> it = waiting.iterator(); it.hasNext(); ) {
-                Registry r = it.next();
-                if (r.arrivedTick < ticks) {
-                    it.remove();
+            // Composites first, so that their children, when they are due too, are seen as covered.
+            for (int pass = 0; pass < 2; pass++) {
+                for (Iterator<Registry> it = waiting.iterator(); it.hasNext(); ) {
+                    Registry r = it.next();
                     Object registry = r.ref.get();
-                    if (registry != null) {
+                    if (registry == null) {
+                        it.remove();
+                    } else if (r.arrivedTick < ticks && (pass == 1 || children(registry) != null)) {
+                        it.remove();
                         bound.add(r);
-                        bind(r, registry, specs);
+                        if (coveredByComposite(registry, 0)) {
+                            r.viaComposite = true;
+                        } else {
+                            bind(r, registry, specs);
+                        }
                     }
                 }
             }
@@ -258,16 +269,59 @@ public final class MicrometerBridge implements AutoCloseable {
         return false;
     }
 
+    private Object binder(Object registry) {
+        Class<?> meterRegistry = BinderInjection.meterRegistryClass(registry);
+        return meterRegistry == null ? null : binders.get(meterRegistry);
+    }
+
+    /** A composite's children, or {@code null} for a registry that is none (or cannot be asked). */
+    @SuppressWarnings("unchecked")
+    private Object[] children(Object registry) {
+        Object binder = binder(registry);
+        if (binder instanceof Function) {
+            try {
+                return (Object[]) ((Function<Object, Object>) binder).apply(registry);
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a bound composite (or a composite below one) has this registry among its children. */
+    private boolean coveredByComposite(Object registry, int depth) {
+        for (Registry r : bound) {
+            Object composite = r.ref.get();
+            if (composite != null && composite != registry && !r.viaComposite && contains(composite, registry, depth)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean contains(Object composite, Object registry, int depth) {
+        Object[] children = children(composite);
+        if (children == null || depth > 8) {
+            return false;
+        }
+        for (Object child : children) {
+            if (child == registry || contains(child, registry, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @SuppressWarnings("unchecked")
     private void bind(Registry r, Object registry, List<MeterSpec> specs) {
         if (r.next >= specs.size()) {
             return;
         }
-        Class<?> meterRegistry = BinderInjection.meterRegistryClass(registry);
-        Object binder = meterRegistry == null ? null : binders.get(meterRegistry);
+        Object binder = binder(registry);
         if (!(binder instanceof BiConsumer)) {
             r.next = Integer.MAX_VALUE;
-            reportOnce("binder " + meterRegistry, "Micrometer bridge: cannot bind " + registry.getClass().getName()
+            reportOnce("binder " + registry.getClass().getName(), "Micrometer bridge: cannot bind "
+                    + registry.getClass().getName()
                     + ": " + binder);
             return;
         }
@@ -309,11 +363,11 @@ public final class MicrometerBridge implements AutoCloseable {
         return true;
     }
 
-    /** How many registries have been bound (and are still alive). */
-    int boundRegistries() {
+    /** How many live registries have the meters bound directly ({@code false}) or through a composite. */
+    int boundRegistries(boolean viaComposite) {
         int n = 0;
         for (Registry r : bound) {
-            if (r.ref.get() != null) {
+            if (r.ref.get() != null && r.viaComposite == viaComposite) {
                 n++;
             }
         }
@@ -324,6 +378,8 @@ public final class MicrometerBridge implements AutoCloseable {
         final WeakReference<Object> ref;
         final long arrivedTick;
         int next;
+        /** Not bound itself: a bound composite forwards the meters to it. */
+        boolean viaComposite;
 
         Registry(WeakReference<Object> ref, long arrivedTick) {
             this.ref = ref;

@@ -69,13 +69,16 @@ public final class BridgeChild {
         require(bridge.awaitWoven(1, 60_000), "MeterRegistry woven");
         Object simple = construct(app, "simple.SimpleMeterRegistry");
         commonTags(simple, "app", "child");
-        // Also a child of the global registry: bound directly and through the composite.
+        // A child of the global registry: it gets the meters through the composite.
         Class.forName(MICROMETER + "Metrics").getMethod("addRegistry", Class.forName(MICROMETER + "MeterRegistry"))
                 .invoke(null, simple);
+        // A registry in no composite: bound directly.
+        Object standalone = construct(app, "simple.SimpleMeterRegistry");
         bridge.tick();
         print("beforeSecondTick", simple);
         bridge.tick();
         print("simple", simple);
+        print("standalone", standalone);
         print("global", Class.forName(MICROMETER + "Metrics").getField("globalRegistry").get(null));
         // A part seen for the first time appears on the next tick.
         List<Part> parts = new ArrayList<>(ReadingFixture.parts());
@@ -84,7 +87,7 @@ public final class BridgeChild {
         latest.set(ReadingFixture.reading(parts, Double.NaN, Level.CRITICAL, 2));
         bridge.tick();
         print("later", simple);
-        System.out.println("bound " + bridge.boundRegistries());
+        System.out.println("bound " + bridge.boundRegistries(false) + " covered " + bridge.boundRegistries(true));
     }
 
     /** Micrometer only in a loader of its own, as in a Spring Boot fat jar or a web application. */
