@@ -33,19 +33,19 @@ import java.util.function.Supplier;
  *     may exist already. An application that constructs a registry in the few hundred milliseconds
  *     this takes (or before an attach) is still reached through the global registry when it adds
  *     the registry there, as Spring Boot does by default.</li>
- * <li>On the agent's tick, a registry that arrived before the previous tick gets the meters
- *     (through {@link MeterBinding}, defined in its loader), and every bound registry gets the meters
- *     found since. Binding waits a tick because registries are configured after construction:
- *     Spring Boot adds its {@code MeterFilter}s (common tags, renames, denials) right after, and a
- *     meter registered before a filter keeps its unfiltered id (Micrometer 1.13+ also logs a warning
- *     about such late filters).</li>
+ * <li>A registry is bound on the agent's tick after the one that first saw it (so at least one
+ *     tick interval after its construction), through {@link MeterBinding} defined in its loader;
+ *     every bound registry then gets the meters found since. Binding waits because registries are
+ *     configured after construction: Spring Boot adds its {@code MeterFilter}s (common tags, renames,
+ *     denials) right after, and a meter registered before a filter keeps its unfiltered id (recent
+ *     Micrometer versions also log a warning about such late filters).</li>
  * </ol>
  *
  * <p>Composite registries (the global one among them) are bound like any other, and Micrometer
  * forwards their meters to their children, now and when a child is added later, through each
  * child's own filters. A registry that is (at its binding tick) a child of a bound composite is
- * therefore not bound again: registering an id twice is harmless, but Micrometer 1.14+ logs a
- * warning into the application's log for it. This is what Spring Boot does by default
+ * therefore not bound again: registering an id twice is harmless, but Micrometer (1.15 at least)
+ * logs a warning into the application's log for it. This is what Spring Boot does by default
  * ({@code management.metrics.use-global-registry=true}): its Prometheus registry gets the meters
  * through the global registry. A registry in no composite is bound directly. Binding composites
  * also covers a registry constructed in the moment before {@code MeterRegistry} was instrumented,
@@ -233,8 +233,11 @@ public final class MicrometerBridge implements AutoCloseable {
             return;
         }
         try {
+            // Initialised first (by the application's thread, which is about to use it, or by us):
+            // then the retransformation never overlaps the class's own linking and verification.
+            Class.forName(meterRegistry.getName(), true, meterRegistry.getClassLoader());
             weaveFailure = null;
-            inst.retransformClasses(meterRegistry);
+            retransform(meterRegistry);
             Throwable failure = weaveFailure;
             if (failure != null) {
                 reportOnce("weave", "Micrometer bridge: could not instrument MeterRegistry: " + failure
@@ -249,6 +252,24 @@ public final class MicrometerBridge implements AutoCloseable {
             synchronized (this) {
                 wovenCount++;
                 notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Retransforms, trying again after a verification failure: on a loaded machine the JVM has
+     * been seen (rarely) to reject the woven class once while the application was loading the
+     * classes the verifier needs, and to accept the same bytes on a second try.
+     */
+    private void retransform(Class<?> meterRegistry) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                inst.retransformClasses(meterRegistry);
+                return;
+            } catch (VerifyError e) {
+                if (attempt == 3) {
+                    throw e;
+                }
             }
         }
     }

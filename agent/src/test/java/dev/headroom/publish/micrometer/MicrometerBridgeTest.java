@@ -80,6 +80,8 @@ class MicrometerBridgeTest {
         assertEquals(7 + 4 + 2, simple.size(), r.stdout());
         // The child of the global registry got the meters through it, once, without a duplicate warning.
         assertFalse(r.stderr().contains("already registered"), r.stderr());
+        // Nothing on the application's stderr at all (no JDK warning about Unsafe or dynamic agents).
+        assertFalse(r.stderr().contains("WARNING"), r.stderr());
         List<String> standalone = r.lines("meter standalone ");
         assertEquals(7 + 4 + 2, standalone.size(), r.stdout());
         assertTrue(standalone.contains("meter standalone headroom.limit{} bytes " + LIMIT), r.stdout());
