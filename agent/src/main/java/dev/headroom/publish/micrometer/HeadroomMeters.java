@@ -1,0 +1,193 @@
+package dev.headroom.publish.micrometer;
+
+import dev.headroom.publish.Reading;
+import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Part;
+import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.cgroup.CgroupMemory;
+import dev.headroom.sense.cgroup.MemoryEvents;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * The meters Headroom publishes, described in JDK types (docs/metrics.md is the reference). The
+ * list only grows: the fixed meters first, then one {@code headroom.breakdown} gauge per part id
+ * and one {@code headroom.pressure.events} counter per kind the kernel reports, each added the
+ * first time a reading shows it. Every value is read from the latest {@link Reading} when the
+ * registry asks (at scrape or publish time), so a registry never sees a value older than a tick.
+ *
+ * <p>Used from the agent's tick thread only; the value functions run on the registries' threads
+ * and read the {@link Supplier}, which is safe from any thread.
+ */
+final class HeadroomMeters {
+
+    static final String BYTES = "bytes";
+    static final String SECONDS = "seconds";
+
+    /** The {@code kind} tags of {@code headroom.pressure.events}, as the kernel's files name them. */
+    static final List<String> PRESSURE_KINDS = List.of("oom", "oom_kill", "high", "max", "failcnt");
+
+    private final Supplier<Reading> readings;
+    private final List<MeterSpec> specs = new ArrayList<>();
+    private final Set<String> parts = new HashSet<>();
+    private final Set<String> pressureKinds = new HashSet<>();
+
+    HeadroomMeters(Supplier<Reading> readings) {
+        this.readings = readings;
+        specs.add(MeterSpec.gauge("headroom.limit", BYTES,
+                "The container's memory limit (cgroup memory.max or memory.limit_in_bytes, or the limit "
+                        + "option); NaN when no limit is set",
+                () -> limit(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.working.set", BYTES,
+                "The container's working set as the kubelet computes it: cgroup usage minus inactive file "
+                        + "pages. The OOM killer and evictions act on this",
+                () -> workingSet(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.usage", BYTES,
+                "The cgroup's memory usage including all page cache (memory.current or "
+                        + "memory.usage_in_bytes); NaN without a memory cgroup",
+                () -> usage(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.headroom", BYTES,
+                "Limit minus working set: what is left before the OOM kill; NaN when no limit is set",
+                () -> headroom(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.time.to.limit", SECONDS,
+                "Forecast time until the working set reaches the limit; NaN when it is not heading there",
+                () -> timeToLimit(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.level", null,
+                "How close the container is to its OOM kill: 0 ok, 1 warning, 2 critical",
+                () -> level(readings.get())));
+        specs.add(MeterSpec.counter("headroom.dumps",
+                "Heap dumps written by the agent since the JVM started",
+                () -> dumps(readings.get())));
+    }
+
+    /** Adds the meters the latest reading shows for the first time. Returns whether any were added. */
+    boolean discover() {
+        Reading r = readings.get();
+        if (r == null) {
+            return false;
+        }
+        int before = specs.size();
+        Breakdown b = r.breakdown();
+        if (b != null) {
+            for (Part p : b.parts()) {
+                String id = p.id();
+                if (id != null && parts.add(id)) {
+                    specs.add(MeterSpec.gauge("headroom.breakdown", BYTES,
+                            "The working set split into parts that add up to it; the part tag names it "
+                                    + "(docs/events.md lists the parts)",
+                            () -> partBytes(readings.get(), id), "part", id));
+                }
+            }
+        }
+        MemoryEvents events = events(r);
+        if (events != null) {
+            for (String kind : PRESSURE_KINDS) {
+                ToLongFunction<MemoryEvents> counter = counter(kind);
+                if (counter.applyAsLong(events) >= 0 && pressureKinds.add(kind)) {
+                    specs.add(MeterSpec.counter("headroom.pressure.events",
+                            "Times the cgroup hit its limits, as the kernel counts them (memory.events on "
+                                    + "v2; failcnt and oom_control on v1); the kind tag names the counter",
+                            () -> pressure(readings.get(), counter), "kind", kind));
+                }
+            }
+        }
+        return specs.size() > before;
+    }
+
+    /** Every meter so far, in the order they were found; the list only grows. */
+    List<MeterSpec> specs() {
+        return specs;
+    }
+
+    static ToLongFunction<MemoryEvents> counter(String kind) {
+        return switch (kind) {
+            case "oom" -> MemoryEvents::oom;
+            case "oom_kill" -> MemoryEvents::oomKill;
+            case "high" -> MemoryEvents::high;
+            case "max" -> MemoryEvents::max;
+            case "failcnt" -> MemoryEvents::failcnt;
+            default -> e -> -1;
+        };
+    }
+
+    static double limit(Reading r) {
+        if (r == null || r.snapshot() == null || !r.snapshot().limited()) {
+            return Double.NaN;
+        }
+        return r.snapshot().limitBytes();
+    }
+
+    static double workingSet(Reading r) {
+        if (r == null || r.snapshot() == null) {
+            return Double.NaN;
+        }
+        return r.snapshot().workingSetBytes();
+    }
+
+    static double usage(Reading r) {
+        if (r == null || r.snapshot() == null || r.snapshot().cgroup() == null) {
+            return Double.NaN;
+        }
+        return known(r.snapshot().cgroup().usageBytes());
+    }
+
+    static double headroom(Reading r) {
+        if (r == null || r.snapshot() == null || !r.snapshot().limited()) {
+            return Double.NaN;
+        }
+        Snapshot s = r.snapshot();
+        return s.limitBytes() - s.workingSetBytes();
+    }
+
+    static double timeToLimit(Reading r) {
+        if (r == null || r.forecast() == null) {
+            return Double.NaN;
+        }
+        return r.forecast().secondsToLimit();
+    }
+
+    static double level(Reading r) {
+        if (r == null || r.level() == null) {
+            return Double.NaN;
+        }
+        return switch (r.level()) {
+            case OK -> 0;
+            case WARNING -> 1;
+            case CRITICAL -> 2;
+        };
+    }
+
+    static double dumps(Reading r) {
+        return r == null ? 0 : r.dumpsTaken();
+    }
+
+    static double partBytes(Reading r, String id) {
+        if (r == null || r.breakdown() == null) {
+            return Double.NaN;
+        }
+        Part p = r.breakdown().part(id);
+        return p == null ? Double.NaN : p.bytes();
+    }
+
+    static double pressure(Reading r, ToLongFunction<MemoryEvents> counter) {
+        MemoryEvents events = events(r);
+        return events == null ? Double.NaN : known(counter.applyAsLong(events));
+    }
+
+    private static MemoryEvents events(Reading r) {
+        if (r == null || r.snapshot() == null) {
+            return null;
+        }
+        CgroupMemory c = r.snapshot().cgroup();
+        return c == null ? null : c.events();
+    }
+
+    private static double known(long value) {
+        return value < 0 ? Double.NaN : value;
+    }
+}

@@ -1,0 +1,410 @@
+package dev.headroom.publish.micrometer;
+
+import dev.headroom.publish.Reading;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Puts Headroom's meters into the application's own Micrometer registries, with only
+ * {@code -javaagent} and whatever class loader the application's Micrometer lives in.
+ *
+ * <ol>
+ * <li>{@link MeterRegistryWatch} notices when a loader defines {@code MeterRegistry}. Until then
+ *     nothing else happens, and no Byte Buddy class is loaded.</li>
+ * <li>The bridge's thread ({@code headroom-micrometer}, started then, ending when idle)
+ *     retransforms that {@code MeterRegistry} so its constructor, which every registry runs, hands
+ *     the new registry to {@link RegistryHook}. It also takes {@code Metrics.globalRegistry}, which
+ *     may exist already. An application that constructs a registry in the few hundred milliseconds
+ *     this takes (or before an attach) is still reached through the global registry when it adds
+ *     the registry there, as Spring Boot does by default.</li>
+ * <li>A registry is bound on the agent's tick after the one that first saw it (so at least one
+ *     tick interval after its construction), through {@link MeterBinding} defined in its loader;
+ *     every bound registry then gets the meters found since. Binding waits because registries are
+ *     configured after construction: Spring Boot adds its {@code MeterFilter}s (common tags, renames,
+ *     denials) right after, and a meter registered before a filter keeps its unfiltered id (recent
+ *     Micrometer versions also log a warning about such late filters).</li>
+ * </ol>
+ *
+ * <p>Composite registries (the global one among them) are bound like any other, and Micrometer
+ * forwards their meters to their children, now and when a child is added later, through each
+ * child's own filters. A registry that is (at its binding tick) a child of a bound composite is
+ * therefore not bound again: registering an id twice is harmless, but Micrometer (1.15 at least)
+ * logs a warning into the application's log for it. This is what Spring Boot does by default
+ * ({@code management.metrics.use-global-registry=true}): its Prometheus registry gets the meters
+ * through the global registry. A registry in no composite is bound directly. Binding composites
+ * also covers a registry constructed in the moment before {@code MeterRegistry} was instrumented,
+ * once it joins the global registry.
+ *
+ * <p>Nothing here throws into the application: a registry that refuses a meter or whose callbacks
+ * throw is reported once (per registry class) and the rest goes on.
+ */
+public final class MicrometerBridge implements AutoCloseable {
+
+    static final String METRICS = "io.micrometer.core.instrument.Metrics";
+
+    private final Instrumentation inst;
+    private final Consumer<String> report;
+    private final HeadroomMeters meters;
+    private final MeterRegistryWatch watch = new MeterRegistryWatch(this);
+    private final ThreadPoolExecutor worker;
+    private final Consumer<Object> hook = this::registryConstructed;
+
+    /** Registries from the constructor hook, in any thread; drained on the tick. */
+    private final ConcurrentLinkedQueue<WeakReference<Object>> arrived = new ConcurrentLinkedQueue<>();
+    /** The tick thread's own lists: registries waiting for their tick, and those bound. */
+    private final List<Registry> waiting = new ArrayList<>();
+    private final List<Registry> bound = new ArrayList<>();
+    private long ticks;
+
+    /** {@code MeterRegistry} classes woven (or being woven); weak, so an undeployed application goes. */
+    private final Set<Class<?>> woven = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile Throwable weaveFailure;
+    private int wovenCount;
+
+    private final ClassValue<Object> binders = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> meterRegistry) {
+            try {
+                return BinderInjection.binderFor(meterRegistry, inst);
+            } catch (Throwable t) {
+                return t;
+            }
+        }
+    };
+
+    private MicrometerBridge(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
+        this.inst = inst;
+        this.report = report;
+        this.meters = new HeadroomMeters(readings);
+        this.worker = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "headroom-micrometer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts watching for Micrometer. Cheap: registers one transformer and looks once through the
+     * classes already loaded (for an attach into a JVM that has Micrometer already).
+     *
+     * @param readings the agent's latest reading ({@code null} before the first tick)
+     * @param report   takes the one-line problems to tell the user, each said once
+     */
+    public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
+        MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
+        RegistryHook.hook = bridge.hook;
+        inst.addTransformer(bridge.watch, true);
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (BinderInjection.METER_REGISTRY.equals(c.getName())) {
+                bridge.worker.execute(() -> bridge.weaveLoaded(c));
+            }
+        }
+        return bridge;
+    }
+
+    /**
+     * Call once per agent tick, after the reading was published: adds meters for new parts and
+     * binds registries that have waited a tick. Never throws.
+     */
+    public void tick() {
+        try {
+            ticks++;
+            meters.discover();
+            List<MeterSpec> specs = meters.specs();
+            for (Iterator<Registry> it = bound.iterator(); it.hasNext(); ) {
+                Registry r = it.next();
+                Object registry = r.ref.get();
+                if (registry == null) {
+                    it.remove();
+                } else if (!r.viaComposite) {
+                    bind(r, registry, specs);
+                }
+            }
+            // Composites first, so that their children, when they are due too, are seen as covered.
+            for (int pass = 0; pass < 2; pass++) {
+                for (Iterator<Registry> it = waiting.iterator(); it.hasNext(); ) {
+                    Registry r = it.next();
+                    Object registry = r.ref.get();
+                    if (registry == null) {
+                        it.remove();
+                    } else if (r.arrivedTick < ticks && (pass == 1 || children(registry) != null)) {
+                        it.remove();
+                        bound.add(r);
+                        if (coveredByComposite(registry, 0)) {
+                            r.viaComposite = true;
+                        } else {
+                            bind(r, registry, specs);
+                        }
+                    }
+                }
+            }
+            for (WeakReference<Object> ref; (ref = arrived.poll()) != null; ) {
+                Object registry = ref.get();
+                if (registry != null && !known(registry)) {
+                    waiting.add(new Registry(ref, ticks));
+                }
+            }
+        } catch (Throwable t) {
+            reportOnce("tick", "Micrometer bridge: " + t);
+        }
+    }
+
+    @Override
+    public void close() {
+        inst.removeTransformer(watch);
+        if (RegistryHook.hook == hook) {
+            RegistryHook.hook = null;
+        }
+        worker.shutdownNow();
+    }
+
+    // --- from the application's threads ---
+
+    void meterRegistryDefined(ClassLoader loader) {
+        // Weak: the task must not keep an application's loader alive if it is undeployed meanwhile.
+        WeakReference<ClassLoader> ref = new WeakReference<>(loader);
+        boolean boot = loader == null;
+        worker.execute(() -> {
+            ClassLoader l = ref.get();
+            if (l != null || boot) {
+                weaveLoaded(find(l));
+            }
+        });
+    }
+
+    private void registryConstructed(Object registry) {
+        arrived.add(new WeakReference<>(registry));
+    }
+
+    /** Called by the watch during the retransformation {@link #weaveLoaded} asked for. */
+    byte[] weave(ClassLoader loader, Class<?> meterRegistry, byte[] classFile) {
+        if (!woven.contains(meterRegistry)) {
+            return null;
+        }
+        try {
+            return ConstructorWeaving.weave(loader, meterRegistry.getName(), classFile);
+        } catch (Throwable t) {
+            weaveFailure = t;
+            return null;
+        }
+    }
+
+    // --- on the bridge's thread ---
+
+    /** The {@code MeterRegistry} this loader defined (waiting, if need be, for it to be defined). */
+    private Class<?> find(ClassLoader loader) {
+        try {
+            Class<?> c = Class.forName(BinderInjection.METER_REGISTRY, false, loader);
+            if (c.getClassLoader() == loader) {
+                return c;
+            }
+        } catch (Throwable notThere) {
+            // A loader that delegates oddly: look among the loaded classes instead.
+        }
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == loader && BinderInjection.METER_REGISTRY.equals(c.getName())) {
+                return c;
+            }
+        }
+        reportOnce("find", "Micrometer bridge: MeterRegistry was loaded by " + loader
+                + " but could not be found there; its registries get no Headroom meters");
+        return null;
+    }
+
+    private void weaveLoaded(Class<?> meterRegistry) {
+        if (meterRegistry == null || !woven.add(meterRegistry)) {
+            return;
+        }
+        try {
+            // Initialised first (by the application's thread, which is about to use it, or by us):
+            // then the retransformation never overlaps the class's own linking and verification.
+            Class.forName(meterRegistry.getName(), true, meterRegistry.getClassLoader());
+            weaveFailure = null;
+            retransform(meterRegistry);
+            Throwable failure = weaveFailure;
+            if (failure != null) {
+                reportOnce("weave", "Micrometer bridge: could not instrument MeterRegistry: " + failure
+                        + "; only Metrics.globalRegistry gets Headroom meters");
+            }
+            Object global = Class.forName(METRICS, true, meterRegistry.getClassLoader())
+                    .getField("globalRegistry").get(null);
+            arrived.add(new WeakReference<>(global));
+        } catch (Throwable t) {
+            reportOnce("weave", "Micrometer bridge: could not instrument MeterRegistry: " + t);
+        } finally {
+            synchronized (this) {
+                wovenCount++;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Retransforms, trying again after a verification failure: on a loaded machine the JVM has
+     * been seen (rarely) to reject the woven class once while the application was loading the
+     * classes the verifier needs, and to accept the same bytes on a second try.
+     */
+    private void retransform(Class<?> meterRegistry) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                inst.retransformClasses(meterRegistry);
+                return;
+            } catch (VerifyError e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    // --- on the tick thread ---
+
+    private boolean known(Object registry) {
+        for (Registry r : waiting) {
+            if (r.ref.get() == registry) {
+                return true;
+            }
+        }
+        for (Registry r : bound) {
+            if (r.ref.get() == registry) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Object binder(Object registry) {
+        Class<?> meterRegistry = BinderInjection.meterRegistryClass(registry);
+        return meterRegistry == null ? null : binders.get(meterRegistry);
+    }
+
+    /** A composite's children, or {@code null} for a registry that is none (or cannot be asked). */
+    @SuppressWarnings("unchecked")
+    private Object[] children(Object registry) {
+        Object binder = binder(registry);
+        if (binder instanceof Function) {
+            try {
+                return (Object[]) ((Function<Object, Object>) binder).apply(registry);
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a bound composite (or a composite below one) has this registry among its children. */
+    private boolean coveredByComposite(Object registry, int depth) {
+        for (Registry r : bound) {
+            Object composite = r.ref.get();
+            if (composite != null && composite != registry && !r.viaComposite && contains(composite, registry, depth)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean contains(Object composite, Object registry, int depth) {
+        Object[] children = children(composite);
+        if (children == null || depth > 8) {
+            return false;
+        }
+        for (Object child : children) {
+            if (child == registry || contains(child, registry, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void bind(Registry r, Object registry, List<MeterSpec> specs) {
+        if (r.next >= specs.size()) {
+            return;
+        }
+        Object binder = binder(registry);
+        if (!(binder instanceof BiConsumer)) {
+            r.next = Integer.MAX_VALUE;
+            reportOnce("binder " + registry.getClass().getName(), "Micrometer bridge: cannot bind "
+                    + registry.getClass().getName()
+                    + ": " + binder);
+            return;
+        }
+        BiConsumer<Object, Object[]> binding = (BiConsumer<Object, Object[]>) binder;
+        for (; r.next < specs.size(); r.next++) {
+            MeterSpec spec = specs.get(r.next);
+            try {
+                binding.accept(registry, spec.toArray());
+            } catch (Throwable t) {
+                reportOnce("refused " + registry.getClass().getName(), "Micrometer registry "
+                        + registry.getClass().getName() + " refused " + spec.id() + ": " + t
+                        + " (said once; its other meters are still bound)");
+            }
+        }
+    }
+
+    private void reportOnce(String key, String message) {
+        if (reported.add(key)) {
+            try {
+                report.accept(message);
+            } catch (Throwable ignored) {
+                // The report is the last resort; nothing more to tell.
+            }
+        }
+    }
+
+    // --- for tests ---
+
+    /** Waits until {@code count} MeterRegistry classes were woven (or failed to be). */
+    synchronized boolean awaitWoven(int count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (wovenCount < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** How many live registries have the meters bound directly ({@code false}) or through a composite. */
+    int boundRegistries(boolean viaComposite) {
+        int n = 0;
+        for (Registry r : bound) {
+            if (r.ref.get() != null && r.viaComposite == viaComposite) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static final class Registry {
+        final WeakReference<Object> ref;
+        final long arrivedTick;
+        int next;
+        /** Not bound itself: a bound composite forwards the meters to it. */
+        boolean viaComposite;
+
+        Registry(WeakReference<Object> ref, long arrivedTick) {
+            this.ref = ref;
+            this.arrivedTick = arrivedTick;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.headroom.publish.micrometer;
+
+import dev.headroom.act.Level;
+import dev.headroom.publish.LatestReading;
+import dev.headroom.publish.Reading;
+import dev.headroom.publish.ReadingFixture;
+import dev.headroom.sense.Snapshot;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeadroomMetersTest {
+
+    private static double value(HeadroomMeters meters, String id) {
+        for (MeterSpec spec : meters.specs()) {
+            if (spec.id().equals(id)) {
+                return spec.value().getAsDouble();
+            }
+        }
+        throw new AssertionError("no meter " + id);
+    }
+
+    private static List<String> ids(HeadroomMeters meters) {
+        List<String> ids = new ArrayList<>();
+        for (MeterSpec spec : meters.specs()) {
+            ids.add(spec.id());
+        }
+        return ids;
+    }
+
+    @Test
+    void beforeTheFirstTickEveryGaugeIsNaNAndNoPartIsKnown() {
+        HeadroomMeters meters = new HeadroomMeters(new LatestReading());
+        assertFalse(meters.discover());
+        assertEquals(List.of("headroom.limit", "headroom.working.set", "headroom.usage", "headroom.headroom",
+                "headroom.time.to.limit", "headroom.level", "headroom.dumps"), ids(meters));
+        assertTrue(Double.isNaN(value(meters, "headroom.limit")));
+        assertTrue(Double.isNaN(value(meters, "headroom.level")));
+        assertEquals(0, value(meters, "headroom.dumps"));
+    }
+
+    @Test
+    void withoutALimitTheLimitAndTheHeadroomAreNaNButTheWorkingSetIsKnown() {
+        Reading r = ReadingFixture.reading(Double.NaN, Level.OK, 0);
+        Snapshot s = r.snapshot();
+        // Host memory as the bound: a number, but no limit anyone set.
+        Snapshot unlimited = new Snapshot(s.epochMillis(), null, s.hostMemoryBytes(), "host memory",
+                s.workingSetBytes(), s.hostMemoryBytes(), s.process(), s.jvm());
+        LatestReading latest = new LatestReading();
+        latest.set(new Reading(unlimited, r.breakdown(), r.forecast(), r.level(), 0));
+        HeadroomMeters meters = new HeadroomMeters(latest);
+        meters.discover();
+        assertTrue(Double.isNaN(value(meters, "headroom.limit")));
+        assertTrue(Double.isNaN(value(meters, "headroom.headroom")));
+        assertTrue(Double.isNaN(value(meters, "headroom.usage")), "no cgroup");
+        assertEquals(320 * ReadingFixture.MIB, value(meters, "headroom.working.set"));
+        assertFalse(ids(meters).contains("headroom.pressure.events{kind=oom_kill}"), "no cgroup, no kernel counters");
+    }
+
+    @Test
+    void partsAndPressureKindsAreAddedOnceAsTheyAreFirstSeen() {
+        LatestReading latest = new LatestReading();
+        latest.set(ReadingFixture.reading(600, Level.WARNING, 2));
+        HeadroomMeters meters = new HeadroomMeters(latest);
+        assertTrue(meters.discover());
+        assertFalse(meters.discover(), "nothing new the second time");
+        List<String> ids = ids(meters);
+        assertTrue(ids.contains("headroom.breakdown{part=nativeUntracked}"), ids.toString());
+        assertTrue(ids.contains("headroom.pressure.events{kind=failcnt}"), ids.toString());
+        assertFalse(ids.contains("headroom.pressure.events{kind=high}"), "v1 has no memory.high: " + ids);
+        assertEquals(41943040, value(meters, "headroom.breakdown{part=nativeUntracked}"));
+        assertEquals(600, value(meters, "headroom.time.to.limit"));
+        assertEquals(1, value(meters, "headroom.level"));
+
+        // The part disappears from the next reading: its gauge stays and reads NaN.
+        latest.set(ReadingFixture.reading(List.of(ReadingFixture.parts().get(0)), 600, Level.CRITICAL, 2));
+        assertFalse(meters.discover());
+        assertTrue(Double.isNaN(value(meters, "headroom.breakdown{part=nativeUntracked}")));
+        assertEquals(2, value(meters, "headroom.level"));
+    }
+}
