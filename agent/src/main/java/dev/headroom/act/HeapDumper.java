@@ -102,14 +102,19 @@ public final class HeapDumper {
 
     /** Takes one dump if every safety check passes. Never throws. */
     public synchronized HeapDumpResult dump() {
+        return dump(settings.live());
+    }
+
+    /** A dump with the given liveness (a person asking through JMX chooses it per call). */
+    public synchronized HeapDumpResult dump(boolean live) {
         try {
-            return checkedDump();
+            return checkedDump(live);
         } catch (RuntimeException e) {
             return HeapDumpResult.failed(-1, "unexpected: " + e);
         }
     }
 
-    private HeapDumpResult checkedDump() {
+    private HeapDumpResult checkedDump(boolean live) {
         if (attempts >= settings.maxDumps()) {
             return HeapDumpResult.skipped("maxDumps reached: " + attempts + " of " + settings.maxDumps()
                     + " heap dump(s) already taken in this run");
@@ -159,7 +164,7 @@ public final class HeapDumper {
         attempts++;
         long start = System.nanoTime();
         try {
-            dump.write(file.toString(), settings.live());
+            dump.write(file.toString(), live);
         } catch (IOException | RuntimeException e) {
             long millis = (System.nanoTime() - start) / 1_000_000;
             removePartial(file);

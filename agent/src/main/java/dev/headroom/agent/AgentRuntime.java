@@ -23,6 +23,7 @@ import dev.headroom.publish.EventLog;
 import dev.headroom.publish.Events;
 import dev.headroom.publish.LatestReading;
 import dev.headroom.publish.Reading;
+import dev.headroom.publish.micrometer.MicrometerBridge;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Reconciler;
 import dev.headroom.report.Bytes;
@@ -45,7 +46,8 @@ final class AgentRuntime implements Runnable {
     private final Options options;
     private final Instrumentation instrumentation;
     private final String how;
-    private final LatestReading latest = new LatestReading();
+    private final LatestReading latest;
+    private final MicrometerBridge bridge;
 
     private Console console;
     private EventLog eventLog = EventLog.none();
@@ -63,10 +65,13 @@ final class AgentRuntime implements Runnable {
     private boolean eventLogFailed;
     private boolean flightFileFailed;
 
-    AgentRuntime(Options options, Instrumentation instrumentation, String how) {
+    AgentRuntime(Options options, Instrumentation instrumentation, String how, LatestReading latest,
+                 MicrometerBridge bridge) {
         this.options = options;
         this.instrumentation = instrumentation;
         this.how = how;
+        this.latest = latest;
+        this.bridge = bridge;
     }
 
     @Override
@@ -128,9 +133,17 @@ final class AgentRuntime implements Runnable {
         CommandHook hook = options.relief().hook().isEmpty() ? null
                 : new CommandHook(CommandHook.split(options.relief().hook()), options.relief().hookTimeoutMillis(),
                 options.relief().hookOutput());
-        publishers = Publishers.start(options, instrumentation, latest, this::report, problems);
-        responder = new Responder(options, console, this::write, dumper, new ClassHistogram(directory, evidence.keep()),
-                nmt, new Relief(Relief.rssFrom(options.procRoot())), hook, publishers.moments());
+        ClassHistogram histogram = new ClassHistogram(directory, evidence.keep());
+        Relief relief = new Relief(Relief.rssFrom(options.procRoot()));
+        // Dumps asked for by a person through JMX have their own allowance: the automatic one per
+        // run is kept for the moment that matters. Retention (keepDumps) still bounds the files.
+        HeapDumper manualDumper = new HeapDumper(directory, options.procRoot(), new HeapDumper.Settings(
+                evidence.dumpLive(), evidence.dumpForce(), Math.max(1, evidence.keep()), evidence.keep(),
+                evidence.marginBytes()));
+        publishers = Publishers.start(options, latest,
+                new Operations(manualDumper, histogram, relief, this::report),
+                line -> problems.report("publish", line), bridge);
+        responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
 
         Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
                 : FlightFile.defaultPath(directory.chosen());
@@ -259,6 +272,7 @@ final class AgentRuntime implements Runnable {
             if (flightFile != null) {
                 flightFile.markEnded("exit");
             }
+            publishers.close();
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
             eventLog.close();
         } catch (Throwable ignored) {
@@ -272,6 +286,5 @@ final class AgentRuntime implements Runnable {
             eventLogFailed = true;
             console.say("cannot write the event log " + eventLog.path() + ": " + failure + " (reported once)");
         }
-        publishers.event(now, event);
     }
 }

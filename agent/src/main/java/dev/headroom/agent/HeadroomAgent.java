@@ -3,6 +3,8 @@ package dev.headroom.agent;
 import dev.headroom.config.OptionException;
 import dev.headroom.config.Options;
 import dev.headroom.config.OptionsParser;
+import dev.headroom.publish.LatestReading;
+import dev.headroom.publish.micrometer.MicrometerBridge;
 
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +47,19 @@ public final class HeadroomAgent {
                 System.err.println(e.getMessage());
                 return;
             }
-            Thread thread = new Thread(new AgentRuntime(options, instrumentation, how), "headroom");
+            LatestReading latest = new LatestReading();
+            MicrometerBridge bridge = null;
+            if (options.outputs().micrometer() && instrumentation != null) {
+                // Here, not on the agent's thread: the transformer that notices Micrometer must be
+                // in place before the application's main loads it. It only compares class names;
+                // Byte Buddy is touched only once Micrometer shows up.
+                bridge = MicrometerBridge.install(instrumentation, latest, line -> {
+                    if (!options.quiet()) {
+                        System.err.println("headroom: " + line);
+                    }
+                });
+            }
+            Thread thread = new Thread(new AgentRuntime(options, instrumentation, how, latest, bridge), "headroom");
             thread.setDaemon(true);
             thread.start();
         } catch (Throwable t) {

@@ -17,6 +17,7 @@ import dev.headroom.forecast.Trend;
 import dev.headroom.publish.Console;
 import dev.headroom.publish.EventLog;
 import dev.headroom.publish.Events;
+import dev.headroom.publish.Reading;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.report.Bytes;
 import dev.headroom.sense.Snapshot;
@@ -40,21 +41,11 @@ final class Responder {
         void event(long epochMillis, String event, EventLog.Body body);
     }
 
-    /** Listens for the moments JFR records (no-op when JFR is off). */
+    /** Listens for the moments JFR records. */
     interface Moments {
-        void alert(Decision decision, Forecast forecast, Snapshot snapshot);
+        void alert(Reading reading, String reasons);
 
-        void heapDump(HeapDumpResult result);
-
-        Moments NONE = new Moments() {
-            @Override
-            public void alert(Decision decision, Forecast forecast, Snapshot snapshot) {
-            }
-
-            @Override
-            public void heapDump(HeapDumpResult result) {
-            }
-        };
+        void heapDump(HeapDumpResult result, boolean live);
     }
 
     private final Options options;
@@ -98,7 +89,7 @@ final class Responder {
             EventLog.Body body = json -> alert(json, s, f, d);
             sink.event(now, event, body);
             console.say(d.level() + ": " + String.join("; ", d.reasons()));
-            moments.alert(d, f, s);
+            moments.alert(new Reading(s, b, f, d.level(), dumpsWritten), String.join("; ", d.reasons()));
             runHook(now, event, body);
         }
         if (d.recovered()) {
@@ -139,7 +130,7 @@ final class Responder {
         console.say("writing a heap dump (expected " + String.format(Locale.ROOT, "%.1f", d.expectedDumpSeconds())
                 + " s) before the limit is reached");
         HeapDumpResult r = dumper.dump();
-        moments.heapDump(r);
+        moments.heapDump(r, options.evidence().dumpLive());
         switch (r.status()) {
             case DONE -> {
                 lastDumpPath = r.path().toString();
