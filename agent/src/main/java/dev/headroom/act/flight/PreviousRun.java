@@ -100,8 +100,8 @@ public record PreviousRun(
                     case "pid" -> pid = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
                     case "time" -> time = instant(p, v);
                     case "startTime" -> start = instant(p, v);
-                    case "workingSetBytes" -> ws = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    case "limitBytes" -> limit = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                    case "workingSetBytes" -> ws = size(p, v);
+                    case "limitBytes" -> limit = size(p, v);
                     case "level" -> level = v == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "forecast" -> seconds = secondsToLimit(p, v);
                     default -> p.skipChildren();
@@ -117,6 +117,18 @@ public record PreviousRun(
         boolean abrupt = !ended && !liveness.writerAlive(pid, start);
         double percent = ws >= 0 && limit > 0 ? ws * 100.0 / limit : Double.NaN;
         return new PreviousRun(true, abrupt, pid, time, ws, limit, level, percent, seconds, null);
+    }
+
+    /**
+     * A size in bytes, {@code -1} when absent or not one. A negative number is not a size: it came back as
+     * {@code lastWorkingSetBytes = Long.MIN_VALUE} from a damaged file (found by PreviousRunFuzzTest).
+     */
+    private static long size(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT) {
+            return -1;
+        }
+        long bytes = p.getLongValue();
+        return bytes >= 0 ? bytes : -1;
     }
 
     private static Instant instant(JsonParser p, JsonToken v) throws IOException {

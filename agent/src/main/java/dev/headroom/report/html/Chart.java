@@ -212,7 +212,8 @@ final class Chart {
 
     private void yAxis(StringBuilder s) {
         s.append("<g class=\"axis y-axis\">\n");
-        for (long v = 0; v <= yMax; v += yStep) {
+        // v >= 0: with yMax near Long.MAX_VALUE the next step overflows, and the loop must end there.
+        for (long v = 0; v >= 0 && v <= yMax; v += yStep) {
             double y = y(v);
             s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"")
                     .append(Units.coord(y)).append("\" y2=\"").append(Units.coord(y))
@@ -235,10 +236,14 @@ final class Chart {
                 break;
             }
         }
+        // Past a day keep doubling, so a run of months (or a damaged time) still gets about ten ticks.
+        while (span / step > 10 && step <= Long.MAX_VALUE / 2) {
+            step *= 2;
+        }
         s.append("<g class=\"axis x-axis\">\n");
         s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"").append(BOTTOM)
                 .append("\" y2=\"").append(BOTTOM).append("\" class=\"baseline\"/>\n");
-        for (long t = (x0 + step - 1) / step * step; t <= x1; t += step) {
+        for (long t = (x0 + step - 1) / step * step; t >= x0 && t <= x1; t += step) {
             double x = x(t);
             s.append("<line x1=\"").append(Units.coord(x)).append("\" x2=\"").append(Units.coord(x))
                     .append("\" y1=\"").append(BOTTOM).append("\" y2=\"").append(BOTTOM + 5)
@@ -518,7 +523,13 @@ final class Chart {
                 return step;
             }
         }
-        return steps[steps.length - 1];
+        // Past 256 GiB keep doubling: a fixed last step made a damaged log's 8 EiB working set draw 34 million
+        // grid lines into a 2 GB string (OutOfMemoryError, found by RunReaderFuzzTest).
+        long step = steps[steps.length - 1];
+        while (top / step >= 8 && step <= Long.MAX_VALUE / 2) {
+            step *= 2;
+        }
+        return step;
     }
 
     static String tick(long bytes) {

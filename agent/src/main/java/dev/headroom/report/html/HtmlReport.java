@@ -169,17 +169,19 @@ public final class HtmlReport {
         if (t.isMissingNode() || t.isNull()) {
             t = run.start().path("time");
         }
+        // Checked like every other time (RunReader.plausibleTime): "+1000000000-12-31T23:59:59Z" parses, but
+        // toEpochMilli overflowed (ArithmeticException, found by RunReaderFuzzTest).
+        long millis = Long.MIN_VALUE;
         if (t.isNumber()) {
-            return Math.min(first, t.asLong());
-        }
-        if (t.isTextual()) {
+            millis = RunReader.plausibleTime(t.asLong());
+        } else if (t.isTextual()) {
             try {
-                return Math.min(first, Instant.parse(t.asText()).toEpochMilli());
-            } catch (DateTimeParseException ignored) {
+                millis = RunReader.plausibleTime(Instant.parse(t.asText()).toEpochMilli());
+            } catch (DateTimeParseException | ArithmeticException ignored) {
                 // The first sample will do.
             }
         }
-        return first;
+        return millis == Long.MIN_VALUE ? first : Math.min(first, millis);
     }
 
     // ---------------------------------------------------------------- header

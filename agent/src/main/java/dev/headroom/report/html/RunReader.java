@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class RunReader {
         int current = 1;
         boolean any = false;
         int malformed = 0;
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = lenientReader(path)) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
@@ -76,7 +77,7 @@ final class RunReader {
     /** The flight file's object, or {@code null} when this is not one (an event log). */
     private static JsonNode flightFile(Path path) throws IOException {
         String first = null;
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = lenientReader(path)) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (!line.isBlank()) {
@@ -100,6 +101,15 @@ final class RunReader {
         return node != null && "flight".equals(node.path("event").asText()) ? node : null;
     }
 
+    /**
+     * UTF-8 with bad bytes read as U+FFFD. Files.newBufferedReader throws MalformedInputException instead, and a log
+     * cut by SIGKILL in the middle of a multi-byte character then gave no page at all (found by RunReaderFuzzTest);
+     * now only the damaged line is malformed.
+     */
+    private static BufferedReader lenientReader(Path path) throws IOException {
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
+    }
+
     private static JsonNode parse(String line) {
         try {
             JsonNode node = JSON.readTree(line);
@@ -109,14 +119,26 @@ final class RunReader {
         }
     }
 
+    /**
+     * Times outside 1970..9999 are no agent's (it writes the clock's now). Taken as they were, a damaged time such as
+     * 9223372036854775807 overflowed the chart's time arithmetic (found by RunReaderFuzzTest); it is malformed.
+     */
+    private static final long LATEST_MILLIS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+
+    static long plausibleTime(long millis) {
+        return millis >= 0 && millis <= LATEST_MILLIS ? millis : Long.MIN_VALUE;
+    }
+
     private static long time(JsonNode e) {
         JsonNode t = e.path("time");
         if (t.isNumber()) {
-            return t.asLong();
+            return plausibleTime(t.asLong());
         }
         try {
-            return Instant.parse(t.asText()).toEpochMilli();
-        } catch (DateTimeParseException ex) {
+            return plausibleTime(Instant.parse(t.asText()).toEpochMilli());
+        } catch (DateTimeParseException | ArithmeticException ex) {
+            // ArithmeticException: Instant.parse takes years up to +1000000000, epoch milliseconds end in
+            // year 292278994 (found by RunReaderFuzzTest): such a time is as malformed as no time.
             return Long.MIN_VALUE;
         }
     }
@@ -139,7 +161,7 @@ final class RunReader {
         JsonNode history = f.path("history");
         if (history.isArray() && history.size() > 0) {
             for (JsonNode h : history) {
-                long t = h.path("t").isNumber() ? h.path("t").asLong() : Long.MIN_VALUE;
+                long t = h.path("t").isNumber() ? plausibleTime(h.path("t").asLong()) : Long.MIN_VALUE;
                 if (t == Long.MIN_VALUE || !h.path("ws").isNumber()) {
                     run.malformed++;
                     continue;

@@ -177,25 +177,25 @@ final class InterfaceFiles {
         return value == NOT_A_NUMBER ? Double.NaN : value;
     }
 
-    /** Parses {@code [-]digits} in {@code [from, to)}; {@link #NOT_A_NUMBER} when empty, not digits, or overflowing. */
+    /**
+     * Parses {@code digits} in {@code [from, to)}; {@link #NOT_A_NUMBER} when empty, not digits, or overflowing.
+     * A minus sign is not a number either: the kernel prints every memory size, counter and PSI total unsigned
+     * ({@code %llu}/{@code %lu} in mm/memcontrol.c and kernel/sched/psi.c), so "-4" is damage, and letting it through
+     * put negative sizes into {@link CgroupMemory} (found by CgroupFuzzTest).
+     */
     static long parseLong(byte[] bytes, int from, int to) {
         if (from >= to) {
             return NOT_A_NUMBER;
         }
-        boolean negative = bytes[from] == '-';
-        int i = negative ? from + 1 : from;
-        if (i == to) {
-            return NOT_A_NUMBER;
-        }
         long value = 0;
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             int digit = bytes[i] - '0';
             if (digit < 0 || digit > 9 || value > (Long.MAX_VALUE - digit) / 10) {
                 return NOT_A_NUMBER;
             }
             value = value * 10 + digit;
         }
-        return negative ? -value : value;
+        return value;
     }
 
     /** Parses {@code digits[.digits]} as PSI prints its averages; NaN when malformed. */
@@ -208,7 +208,9 @@ final class InterfaceFiles {
             byte b = bytes[i];
             if (b == '.' && !dot) {
                 dot = true;
-            } else if (b >= '0' && b <= '9' && mantissa < 1_000_000_000_000L) {
+            } else if (b >= '0' && b <= '9' && mantissa < 1_000_000_000_000L && scale < 1_000_000_000_000_000L) {
+                // The scale bound: PSI prints two decimals; twenty would overflow the scale into a negative
+                // average (found by CgroupFuzzTest), so that many is malformed.
                 mantissa = mantissa * 10 + (b - '0');
                 if (dot) {
                     scale *= 10;

@@ -37,7 +37,9 @@ final class MemInfo {
             value = value * 10 + (text.charAt(i) - '0');
             i++;
         }
-        if (i == digitsStart) {
+        // The loop's guard keeps value itself from overflowing, but its last digit can still take value past
+        // MAX / 1024, and "9007199254740993 kB" came back negative (found by MemInfoFuzzTest).
+        if (i == digitsStart || value > Long.MAX_VALUE / 1024) {
             return -1;
         }
         while (i < end && text.charAt(i) == ' ') {

@@ -177,9 +177,15 @@ public final class NmtParser {
             throws NmtFormatException {
         long reserved = 0;
         long committed = 0;
-        for (int i = 0; i < categories.size(); i++) {
-            reserved += categories.get(i).reservedBytes();
-            committed += categories.get(i).committedBytes();
+        // Exact sums: categories near 2^62 bytes wrapped past Long.MAX_VALUE and then "matched" a Total equal to the
+        // wrapped sum (found by NmtParserFuzzTest). No JVM has that much; such a text is not understood.
+        try {
+            for (int i = 0; i < categories.size(); i++) {
+                reserved = Math.addExact(reserved, categories.get(i).reservedBytes());
+                committed = Math.addExact(committed, categories.get(i).committedBytes());
+            }
+        } catch (ArithmeticException e) {
+            throw new NmtFormatException("NMT categories add up to more than a long holds: the text is not understood");
         }
         long tolerance = SUM_TOLERANCE_UNITS * unit;
         if (Math.abs(totalReserved - reserved) > tolerance || Math.abs(totalCommitted - committed) > tolerance) {

@@ -107,4 +107,18 @@ class PreviousRunTest {
         assertFalse(r.found());
         assertTrue(r.reason().startsWith("no flight file"), r.reason());
     }
+
+    @Test
+    void negativeSizesInAFlightFileAreUnknownNotNegative() throws Exception {
+        // Found by PreviousRunFuzzTest: "workingSetBytes": -9223372036854775808 came back as the last working set.
+        Path f = Files.writeString(tmp.resolve("flight.json"), "{\"event\": \"flight\", \"pid\": 3, \"ended\": true,"
+                + " \"workingSetBytes\": -9223372036854775808, \"limitBytes\": -5}");
+
+        PreviousRun r = PreviousRun.read(f, (pid, start) -> false);
+
+        assertNull(r.reason());
+        assertEquals(-1, r.lastWorkingSetBytes());
+        assertEquals(-1, r.lastLimitBytes());
+        assertTrue(Double.isNaN(r.percentOfLimit()));
+    }
 }

@@ -278,4 +278,58 @@ class HtmlReportTest {
         assertTrue(page.html().contains("peak " + gib), "the spike's value, " + gib + ", is on the page");
         assertTrue(page.html().contains("at " + Instant.ofEpochMilli(t0 + spike * 1000L).toString().substring(11, 19)));
     }
+
+    // ---- regressions found by RunReaderFuzzTest
+
+    private static final String START = "{\"time\": \"2026-11-22T14:02:00Z\", \"event\": \"start\"}\n";
+    private static final String SNAPSHOT = "{\"time\": \"2026-11-22T14:02:01Z\", \"event\": \"snapshot\", "
+            + "\"workingSetBytes\": 1048576, \"limitBytes\": 4194304}\n";
+
+    @Test
+    void aLogCutInsideAMultiByteCharacterStillMakesAPage() throws Exception {
+        // Files.newBufferedReader threw MalformedInputException: no page at all for a log cut by SIGKILL mid-character.
+        byte[] cut = (START + SNAPSHOT + "{\"time\": \"2026-11-22T14:02:02Z\", \"note\": \"caf\u00e9")
+                .getBytes(StandardCharsets.UTF_8);
+        Path log = Files.write(work.resolve("cut.jsonl"), java.util.Arrays.copyOf(cut, cut.length - 1));
+
+        HtmlReport.Page page = HtmlReport.render(log, 0);
+
+        assertEquals(1, page.samples());
+        assertEquals(1, page.malformedLines());
+    }
+
+    @Test
+    void timesPastWhatEpochMillisecondsHoldAreMalformedLines() throws Exception {
+        // Instant.parse accepts year +1000000000; toEpochMilli then threw ArithmeticException out of the report.
+        Path log = Files.writeString(work.resolve("far.jsonl"), START + SNAPSHOT
+                + "{\"time\": \"+1000000000-12-31T23:59:59Z\", \"event\": \"snapshot\", \"workingSetBytes\": 1}\n"
+                + "{\"time\": 9223372036854775807, \"event\": \"snapshot\", \"workingSetBytes\": 1}\n");
+
+        HtmlReport.Page page = HtmlReport.render(log, 0);
+
+        assertEquals(1, page.samples());
+        assertEquals(2, page.malformedLines());
+    }
+
+    @Test
+    void aFlightFileStartedInTheFarFutureStillMakesAPage() throws Exception {
+        Path flight = Files.writeString(work.resolve("flight.json"), "{\"time\": \"2026-11-22T14:02:11Z\", "
+                + "\"event\": \"flight\", \"pid\": 1, \"startTime\": \"+1000000000-12-31T23:59:59Z\", "
+                + "\"ended\": false, \"workingSetBytes\": 1048576, \"limitBytes\": 4194304}\n");
+
+        assertEquals(1, HtmlReport.render(flight, 0).samples());
+    }
+
+    @Test
+    void anAbsurdWorkingSetDrawsAFewGridLinesNotMillions() throws Exception {
+        // The y step stopped at 256 GiB: 8 EiB drew 34 million grid lines and ran out of memory.
+        Path log = Files.writeString(work.resolve("huge.jsonl"), START
+                + "{\"time\": \"2026-11-22T14:02:01Z\", \"event\": \"snapshot\", "
+                + "\"workingSetBytes\": 9223372036854775807, \"limitBytes\": 9223372036854775807}\n");
+
+        String html = HtmlReport.render(log, 0).html();
+
+        assertTrue(html.length() < 2_000_000, "page of " + html.length() + " chars");
+        assertTrue(Long.MAX_VALUE / Chart.niceStep(Long.MAX_VALUE) < 8);
+    }
 }

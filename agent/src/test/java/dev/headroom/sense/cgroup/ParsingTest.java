@@ -84,7 +84,7 @@ class ParsingTest {
         byte[] b = "9223372036854775807 9223372036854775808 -12 - 12a".getBytes(StandardCharsets.US_ASCII);
         assertEquals(Long.MAX_VALUE, InterfaceFiles.parseLong(b, 0, 19));
         assertEquals(InterfaceFiles.NOT_A_NUMBER, InterfaceFiles.parseLong(b, 20, 39));
-        assertEquals(-12, InterfaceFiles.parseLong(b, 40, 43));
+        assertEquals(InterfaceFiles.NOT_A_NUMBER, InterfaceFiles.parseLong(b, 40, 43), "the kernel prints sizes unsigned");
         assertEquals(InterfaceFiles.NOT_A_NUMBER, InterfaceFiles.parseLong(b, 44, 45));
         assertEquals(InterfaceFiles.NOT_A_NUMBER, InterfaceFiles.parseLong(b, 46, 49));
     }
@@ -96,6 +96,32 @@ class ParsingTest {
         assertEquals(1_073_741_824L, io.readSingleValue(file("1073741824\n")));
         assertEquals(-1, io.readSingleValue(file("lots\n")));
         assertEquals(-1, io.readSingleValue(file("")));
+    }
+
+    @Test
+    void negativeNumbersInInterfaceFilesAreMalformedNotNegativeSizes() throws IOException {
+        // Found by CgroupFuzzTest: "-4" in memory.current, memory.failcnt, memory.stat or a PSI total came back negative.
+        InterfaceFiles io = new InterfaceFiles();
+        assertEquals(-1, io.readSingleValue(file("\n-4")));
+        assertEquals(-1, io.readSingleValue(file("-2494040538202010181\n")));
+        KeyedValues values = new KeyedValues();
+        assertEquals(1, io.readFlatKeyed(file("total_rss 262144000\nhierarchical_memory_limit -2118454227840003200\n"),
+                values));
+        assertEquals(262144000, values.get("total_rss", -1));
+        assertEquals(-1, values.get("hierarchical_memory_limit", -1));
+        Pressure pressure = io.readPressure(file("some avg10=0.00 avg60=0.00 avg300=0.00 total=1407\n"
+                + "full avg10=0.00 avg60=0.00 avg300=0.00 total=-3198250950461896433\n"), "x");
+        assertEquals(1407, pressure.someTotalMicros());
+        assertEquals(-1, pressure.fullTotalMicros());
+    }
+
+    @Test
+    void pressureAveragesWithTooManyDecimalsAreMalformedNotNegative() throws IOException {
+        // Found by CgroupFuzzTest: 26 decimals overflowed the scale and gave avg300=-3.9E-19.
+        Pressure pressure = new InterfaceFiles().readPressure(
+                file("full avg10=0.00 avg60=0.00 avg300=0.00000000000000000000000001 total=0\n"), "x");
+        assertEquals(-1, pressure.fullAvg300(), 1e-9);
+        assertEquals(0, pressure.fullAvg60(), 1e-9);
     }
 
     @Test

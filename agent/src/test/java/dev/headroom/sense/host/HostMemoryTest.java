@@ -33,6 +33,13 @@ class HostMemoryTest {
 
     /** No /proc at all, as on macOS: OSHI where JNA is present (as in tests), else the OperatingSystemMXBean. */
     @Test
+    void memTotalTooLargeForBytesIsMalformedNotNegative() {
+        // Found by MemInfoFuzzTest: the last digit took the KiB value past Long.MAX_VALUE / 1024.
+        assertEquals(-1, MemInfo.memTotalBytes("MemTotal:   9007199254740993 kB\n"));
+        assertEquals(9007199254740991L * 1024, MemInfo.memTotalBytes("MemTotal:   9007199254740991 kB\n"));
+    }
+
+    @Test
     void findsHostMemoryWithoutProc(@TempDir Path dir) {
         long total = HostMemory.totalBytes(dir.resolve("no-proc-here"));
 

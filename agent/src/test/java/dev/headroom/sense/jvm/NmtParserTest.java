@@ -202,4 +202,16 @@ class NmtParserTest {
     void rejectsNull() {
         assertThrows(NmtFormatException.class, () -> NmtParser.parse(null));
     }
+
+    @Test
+    void categoriesWhoseSumOverflowsALongAreMalformedEvenWhenTheWrappedSumMatchesTheTotal() {
+        // Found by NmtParserFuzzTest: five categories of ~2^62 bytes wrapped to 466585038631487KB, which matched Total.
+        String text = "Native Memory Tracking:\n\nTotal: reserved=466585038631487KB, committed=466585038631487KB\n\n"
+                + "-  Java Heap (reserved=3087952060899599KB, committed=3087952060899599KB)\n"
+                + "-  Class (reserved=3897260521557499KB, committed=3897260521557499KB)\n"
+                + "-  Thread (reserved=3447315583019385KB, committed=3447315583019385KB)\n"
+                + "-  Code (reserved=3693923996148762KB, committed=3693923996148762KB)\n"
+                + "-  GC (reserved=4354531386488226KB, committed=4354531386488226KB)\n";
+        assertThrows(NmtFormatException.class, () -> NmtParser.parse(text));
+    }
 }
