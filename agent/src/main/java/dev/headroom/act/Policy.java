@@ -59,11 +59,6 @@ public final class Policy {
         return level;
     }
 
-    /** How many times further ahead than the observed time a forecast may reach and still count. */
-    static final double MAX_EXTRAPOLATION = 10;
-
-    private long firstMillis = -1;
-
     /** The largest rises of the working set between ticks, over the recent ticks. */
     private final RecentSteps steps = new RecentSteps(30);
 
@@ -100,16 +95,7 @@ public final class Policy {
             target = share >= settings.criticalShare() ? Level.CRITICAL : Level.WARNING;
         }
 
-        if (firstMillis < 0) {
-            firstMillis = now;
-        }
-        // A forecast is credible only as far ahead as the data behind it reaches: a slope seen
-        // for 8 s says little about where the working set will be in 200 s (measured: page-cache
-        // churn nudged the rest of the working set by 7 MiB in 8 s and "forecast" the limit in
-        // 207 s). So the time to the limit may be at most MAX_EXTRAPOLATION times the time observed.
-        double observed = Math.max(interval, (now - firstMillis) / 1000.0 + interval);
-        boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence()
-                && f.secondsToLimit() <= MAX_EXTRAPOLATION * observed;
+        boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence();
         if (credible && f.secondsToLimit() <= settings.horizonSeconds()) {
             reasons.add(forecastReason(f));
             target = PressureSignals.max(target, Level.WARNING);

@@ -68,7 +68,11 @@ final class PressureSignals {
             level = max(level, Level.WARNING);
         }
         Pressure p = cgroup.pressure();
-        if (p != null && (p.someAvg10() >= st.psiSomeAvg10() || p.fullAvg10() >= st.psiFullAvg10())) {
+        // Only the cgroup's own PSI counts: host-wide stalls (cgroup v1 has no per-cgroup PSI) come
+        // as often from a neighbour, e.g. another container being OOM-killed (measured: 6% "full"
+        // for 10 s on the host after a sibling cgroup's kill, while this one was at half its limit).
+        if (p != null && !p.hostWide()
+                && (p.someAvg10() >= st.psiSomeAvg10() || p.fullAvg10() >= st.psiFullAvg10())) {
             reasons.add("tasks stall waiting for memory: PSI some " + Policy.percent(p.someAvg10()) + ", full "
                     + Policy.percent(p.fullAvg10()) + " of the last 10 s");
             level = max(level, Level.WARNING);

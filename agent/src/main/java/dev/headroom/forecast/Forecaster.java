@@ -31,6 +31,9 @@ public final class Forecaster {
 
     static final String COMMITTED_NOT_RESIDENT = "committedNotResident";
 
+    /** How many times its window's span an estimate may reach ahead at full confidence. */
+    static final double MAX_EXTRAPOLATION = 10;
+
     /** A step counts as a rise when it carries at least this share of the fitted slope. */
     static final double RISE_SHARE = 0.25;
 
@@ -157,6 +160,18 @@ public final class Forecaster {
                     }
                 }
                 e.secondsToLimit = t;
+            }
+        }
+        // An estimate is only as good as how far it reaches beyond the data behind it: a rise seen
+        // over 5 s says little about where the working set will be in 100 s (measured: page-cache
+        // churn swung kernel memory between 0.8 and 6.5 MiB and, over a 5-sample window, "forecast"
+        // the limit in 113 s). Past MAX_EXTRAPOLATION times the window's span, confidence falls in
+        // proportion.
+        if (e.secondsToLimit > 0 && x.count > 1) {
+            double span = (h.time(last) - h.time(from)) / 1000.0 * x.count / (x.count - 1);
+            double reach = MAX_EXTRAPOLATION * span;
+            if (e.secondsToLimit > reach) {
+                e.confidence *= reach / e.secondsToLimit;
             }
         }
         return e;

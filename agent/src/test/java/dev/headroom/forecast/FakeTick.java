@@ -124,6 +124,13 @@ public final class FakeTick {
         return this;
     }
 
+    /** Host-wide PSI, as cgroup v1 hosts have it. */
+    public FakeTick hostPressure(double someAvg10, double fullAvg10) {
+        this.pressure = new Pressure(someAvg10, someAvg10, someAvg10, 0, fullAvg10, fullAvg10, fullAvg10, 0,
+                "/proc/pressure/memory" + Pressure.HOST_WIDE);
+        return this;
+    }
+
     public FakeTick pressure(double someAvg10, double fullAvg10) {
         this.pressure = new Pressure(someAvg10, someAvg10, someAvg10, 0, fullAvg10, fullAvg10, fullAvg10, 0,
                 "memory.pressure");

@@ -42,7 +42,7 @@ final class V1MemoryReader implements CgroupMemoryReader {
         this.procs = directory.resolve("cgroup.procs");
         // v1 has no per-cgroup PSI (memory.pressure_level is an event interface, not PSI).
         this.hostPressure = procRoot.resolve("pressure/memory");
-        this.hostPressureSource = hostPressure + " (host-wide)";
+        this.hostPressureSource = hostPressure + Pressure.HOST_WIDE;
         this.hierarchicalSource = "hierarchical_memory_limit in memory.stat of " + placement.labels().get(0);
     }
 

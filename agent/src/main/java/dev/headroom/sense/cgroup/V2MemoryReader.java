@@ -42,7 +42,7 @@ final class V2MemoryReader implements CgroupMemoryReader {
         this.procs = directory.resolve("cgroup.procs");
         Path own = ifPresent(directory.resolve("memory.pressure"));
         this.pressure = own != null ? own : procRoot.resolve("pressure/memory");
-        this.pressureSource = own != null ? own.toString() : pressure + " (host-wide)";
+        this.pressureSource = own != null ? own.toString() : pressure + Pressure.HOST_WIDE;
     }
 
     @Override
