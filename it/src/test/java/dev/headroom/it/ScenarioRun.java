@@ -24,6 +24,9 @@ record ScenarioRun(Scenario scenario, boolean withAgent, int exitCode, long star
 
     static ScenarioRun run(Scenario s, boolean withAgent, Path scratchDir) throws Exception {
         Path scratch = scratchDir.toAbsolutePath();
+        // Each run starts from an empty directory: the event log appends, and a flight file left by
+        // an earlier run would be reported as this run's previous run.
+        deleteTree(scratch);
         Files.createDirectories(scratch);
         Path log = scratch.resolve("events.jsonl");
         Path dumps = scratch.resolve("dumps");
@@ -59,6 +62,17 @@ record ScenarioRun(Scenario scenario, boolean withAgent, int exitCode, long star
                 Files.deleteIfExists(shm);
             }
             deleteLeftovers(scratch);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
