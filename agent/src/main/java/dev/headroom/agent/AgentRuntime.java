@@ -123,6 +123,12 @@ final class AgentRuntime implements Runnable {
                         evidence.dumpIntervalMillis() / 1000.0));
 
         EvidenceDirectory directory = new EvidenceDirectory(options.dumpDir());
+        // Made (0700) or checked now rather than at the first dump: a dump directory that cannot
+        // be used should be said at start, when someone is looking, not in the last seconds.
+        EvidenceDirectory.Prepared prepared = directory.prepare();
+        if (!prepared.ok()) {
+            problems.report("dumpDir", "heap dumps will not be possible: " + prepared.reason());
+        }
         HeapDumper dumper = new HeapDumper(directory, options.procRoot(), new HeapDumper.Settings(
                 evidence.dumpLive(), evidence.dumpForce(), evidence.maxDumps(), evidence.keep(), evidence.marginBytes()));
         NmtEvidence nmt = new NmtEvidence(directory, evidence.keep());
