@@ -131,6 +131,36 @@ final class InterfaceFiles {
                 source);
     }
 
+    /** An optional single value: {@code -1} when the file is missing or unreadable. */
+    long singleValueOrUnknown(Path file) {
+        try {
+            return readSingleValue(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Optional PSI: {@code null} when there is none (CONFIG_PSI off, booted with psi=0 — then
+     * reading fails with EOPNOTSUPP — or a kernel older than 4.20).
+     */
+    Pressure pressureOrNull(Path file, String source) {
+        try {
+            return readPressure(file, source);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Optional line count (of {@code cgroup.procs}): {@code -1} when unreadable. */
+    int countLinesOrUnknown(Path file) {
+        try {
+            return countLines(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Non-empty lines of a newline-separated file such as {@code cgroup.procs}. */
     int countLines(Path file) throws IOException {
         load(file);

@@ -84,7 +84,7 @@ final class V1MemoryReader implements CgroupMemoryReader {
         } else {
             swap = statValues.get("total_swap", -1);
         }
-        long kernel = kmemUsage == null ? -1 : readOptional(kmemUsage);
+        long kernel = kmemUsage == null ? -1 : io.singleValueOrUnknown(kmemUsage);
 
         MemoryStat memoryStat = new MemoryStat(
                 statValues.get("total_rss", "rss"),
@@ -104,11 +104,11 @@ final class V1MemoryReader implements CgroupMemoryReader {
                 statValues.toMap());
 
         return new CgroupMemory(1, cgroupPath, limit, source, -1, usageBytes, swap, memoryStat, readEvents(),
-                readPressure(), readProcessCount());
+                io.pressureOrNull(hostPressure, hostPressureSource), io.countLinesOrUnknown(procs));
     }
 
     private MemoryEvents readEvents() {
-        long failures = readOptional(failcnt);
+        long failures = io.singleValueOrUnknown(failcnt);
         long oomKill = -1;
         boolean underOom = false;
         try {
@@ -122,30 +122,6 @@ final class V1MemoryReader implements CgroupMemoryReader {
         return new MemoryEvents(-1, -1, -1, -1, oomKill, failures, underOom);
     }
 
-    private Pressure readPressure() {
-        try {
-            return io.readPressure(hostPressure, hostPressureSource);
-        } catch (IOException e) {
-            // No PSI: CONFIG_PSI off, psi=0, or kernel older than 4.20.
-            return null;
-        }
-    }
-
-    private int readProcessCount() {
-        try {
-            return io.countLines(procs);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private long readOptional(Path file) {
-        try {
-            return io.readSingleValue(file);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
     private static Path ifPresent(Path file) {
         return Files.isRegularFile(file) ? file : null;

@@ -67,7 +67,7 @@ final class V2MemoryReader implements CgroupMemoryReader {
         long limit = limits.lowest(io, hostMemoryBytes);
         String source = limits.source();
         long high = highs.lowest(io, hostMemoryBytes);
-        long swap = swapCurrent == null ? -1 : readOptional(swapCurrent);
+        long swap = swapCurrent == null ? -1 : io.singleValueOrUnknown(swapCurrent);
 
         long slab = statValues.get("slab", -1);
         if (slab < 0) {
@@ -108,7 +108,7 @@ final class V2MemoryReader implements CgroupMemoryReader {
                 statValues.toMap());
 
         return new CgroupMemory(2, cgroupPath, limit, source, high, usageBytes, swap, memoryStat, readEvents(),
-                readPressure(), readProcessCount());
+                io.pressureOrNull(pressure, pressureSource), io.countLinesOrUnknown(procs));
     }
 
     private MemoryEvents readEvents() {
@@ -124,30 +124,6 @@ final class V2MemoryReader implements CgroupMemoryReader {
                 eventValues.get("oom", -1), eventValues.get("oom_kill", -1), -1, false);
     }
 
-    private Pressure readPressure() {
-        try {
-            return io.readPressure(pressure, pressureSource);
-        } catch (IOException e) {
-            // memory.pressure exists but reading fails with EOPNOTSUPP when booted with psi=0.
-            return null;
-        }
-    }
-
-    private int readProcessCount() {
-        try {
-            return io.countLines(procs);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private long readOptional(Path file) {
-        try {
-            return io.readSingleValue(file);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
     private static long sumPresent(long a, long b, long c, long d, long e) {
         if (a < 0 && b < 0 && c < 0 && d < 0 && e < 0) {

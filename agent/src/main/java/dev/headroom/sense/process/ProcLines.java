@@ -21,21 +21,10 @@ final class ProcLines {
      * not a number followed by {@code kB} (the kernel's "kB" is 1024 bytes, see proc(5)).
      */
     static long kibibytes(String text, int from, int end) {
-        int i = skipBlanks(text, from, end);
-        int digitsStart = i;
-        long value = 0;
-        while (i < end) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                break;
-            }
-            if (value > (Long.MAX_VALUE - 9) / 10) {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-            i++;
-        }
-        if (i == digitsStart || value > MAX_KIB) {
+        int start = skipBlanks(text, from, end);
+        int i = digitsEnd(text, start, end);
+        long value = i < 0 ? -1 : parseDigits(text, start, i);
+        if (value < 0 || value > MAX_KIB) {
             return -1;
         }
         i = skipBlanks(text, i, end);
@@ -47,24 +36,31 @@ final class ProcLines {
 
     /** The value after a colon written as a bare count ({@code "\t22"}); {@code -1} when it is not one. */
     static long count(String text, int from, int end) {
-        int i = skipBlanks(text, from, end);
-        int digitsStart = i;
+        int start = skipBlanks(text, from, end);
+        int i = digitsEnd(text, start, end);
+        long value = i < 0 ? -1 : parseDigits(text, start, i);
+        return value >= 0 && skipBlanks(text, i, end) == end ? value : -1;
+    }
+
+    /** The end of the run of ASCII digits at {@code from}, or {@code -1} when there is none. */
+    private static int digitsEnd(String text, int from, int end) {
+        int i = from;
+        while (i < end && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i == from ? -1 : i;
+    }
+
+    /** The digits {@code [from, to)} as a long, or {@code -1} when they overflow. */
+    private static long parseDigits(String text, int from, int to) {
         long value = 0;
-        while (i < end) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                break;
-            }
+        for (int i = from; i < to; i++) {
             if (value > (Long.MAX_VALUE - 9) / 10) {
                 return -1;
             }
-            value = value * 10 + (c - '0');
-            i++;
+            value = value * 10 + (text.charAt(i) - '0');
         }
-        if (i == digitsStart) {
-            return -1;
-        }
-        return skipBlanks(text, i, end) == end ? value : -1;
+        return value;
     }
 
     /** Index of the end of the line starting at {@code from}: the next newline, or the end of the text. */
