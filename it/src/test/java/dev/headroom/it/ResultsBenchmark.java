@@ -54,7 +54,8 @@ public final class ResultsBenchmark {
         sb.append("Measured ").append(LocalDate.now()).append(" on this project's machine (")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-                .append(", cgroup v1). The agent runs with its defaults (1 s interval) plus `eventLog` and `dumpDir`.\n\n");
+                .append(", cgroup v1). The agent runs with its defaults plus `eventLog`, `dumpDir` and `interval=")
+                .append(ScenarioRun.INTERVAL).append("` (see ScenarioRun.INTERVAL for why).\n\n");
         sb.append("| scenario | rate | limit | with agent: end | warning lead | heap dump | dump complete | dump time | without agent: end |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String r : rows) {
