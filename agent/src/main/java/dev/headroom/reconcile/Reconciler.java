@@ -187,9 +187,19 @@ public final class Reconciler {
                 continue;
             }
             NmtWords words = nmtWords(c.name());
-            parts.add(new Part(words.id, words.label, JVM, c.committedBytes(), words.source, words.cause));
+            long committed = c.committedBytes();
+            String source = words.source;
+            if (c.name().equals("Java Heap") && jvm.heapCommitted() > 0) {
+                // NMT is read on a slower cadence than the rest, so between two readings its heap
+                // figure is stale; the MemoryMXBean's committed heap is the same quantity, fresh
+                // every tick. Without this a growing heap shows up as untracked native memory
+                // until the next NMT reading (measured on JDK 25: "native +33 MiB/s" for a heap leak).
+                committed = jvm.heapCommitted();
+                source = "MemoryMXBean heap committed (NMT Java Heap between NMT readings)";
+            }
+            parts.add(new Part(words.id, words.label, JVM, committed, source, words.cause));
             if (c.name().equals("Java Heap")) {
-                heap = c.committedBytes();
+                heap = committed;
             }
         }
         return heap;

@@ -82,7 +82,8 @@ class ReconcilerTest {
         assertBytes(b, "nmt.module", 256 * KIB);
         assertBytes(b, "nmt.synchronization", 256 * KIB);
         assertEquals("Other (direct buffers, Unsafe)", b.part("nmt.other").label());
-        assertEquals("NMT Java Heap committed", b.part("nmt.javaHeap").source());
+        assertEquals("MemoryMXBean heap committed (NMT Java Heap between NMT readings)",
+                b.part("nmt.javaHeap").source());
         // The CDS archive is file-backed; a category with nothing committed is no part.
         assertNull(b.part("nmt.sharedClassSpace"));
         assertNull(b.part("nmt.tracing"));
@@ -99,6 +100,19 @@ class ReconcilerTest {
         assertAddsUp(b);
     }
 
+
+    @Test
+    void aStaleNmtHeapFigureIsReplacedByTheFreshCommittedHeap() {
+        // The NMT summary was read 10 s ago at 256 MiB; the heap has since committed 40 MiB more,
+        // which RssAnon already shows. The heap part must follow, not the untracked native part.
+        SnapshotFixture f = SnapshotFixture.v2WithNmt();
+        f.heapCommitted = 296 * MIB;
+        f.rssAnon = 464 * MIB;
+        Breakdown b = Reconciler.reconcile(f.build());
+        assertBytes(b, "nmt.javaHeap", 296 * MIB);
+        assertBytes(b, "nativeUntracked", 25_952_256L);
+        assertAddsUp(b);
+    }
     @Test
     void v2WithoutKernelKeySumsTheKernelItemsItReports() {
         SnapshotFixture f = SnapshotFixture.v2WithNmt();
