@@ -4,6 +4,7 @@ import dev.headroom.config.OptionException;
 import dev.headroom.config.Options;
 import dev.headroom.config.OptionsParser;
 import dev.headroom.publish.LatestReading;
+import dev.headroom.publish.micrometer.MeterRegistryWatch;
 import dev.headroom.publish.micrometer.MicrometerBridge;
 
 import java.lang.instrument.Instrumentation;
@@ -53,14 +54,15 @@ public final class HeadroomAgent {
                 return;
             }
             LatestReading latest = new LatestReading();
-            MicrometerBridge bridge = null;
+            MeterRegistryWatch watch = null;
             if (options.outputs().micrometer() && instrumentation != null) {
                 // Here, not on the agent's thread: the transformer that notices Micrometer must be
                 // in place before the application's main loads it. It only compares class names;
-                // Byte Buddy is touched only once Micrometer shows up.
-                bridge = MicrometerBridge.install(instrumentation, latest, new Say(options.quiet()));
+                // the bridge behind it is built on the agent's thread, and Byte Buddy is touched
+                // only once Micrometer shows up.
+                watch = MeterRegistryWatch.install(instrumentation);
             }
-            Thread thread = new Thread(new Later(options, instrumentation, how, latest, bridge), "headroom");
+            Thread thread = new Thread(new Later(options, instrumentation, how, latest, watch), "headroom");
             thread.setDaemon(true);
             thread.start();
         } catch (Throwable t) {
@@ -79,18 +81,26 @@ public final class HeadroomAgent {
         private final Instrumentation instrumentation;
         private final String how;
         private final LatestReading latest;
-        private final MicrometerBridge bridge;
+        private final MeterRegistryWatch watch;
 
-        Later(Options options, Instrumentation instrumentation, String how, LatestReading latest, MicrometerBridge bridge) {
+        Later(Options options, Instrumentation instrumentation, String how, LatestReading latest, MeterRegistryWatch watch) {
             this.options = options;
             this.instrumentation = instrumentation;
             this.how = how;
             this.latest = latest;
-            this.bridge = bridge;
+            this.watch = watch;
         }
 
         @Override
         public void run() {
+            MicrometerBridge bridge = null;
+            if (watch != null) {
+                try {
+                    bridge = MicrometerBridge.install(instrumentation, latest, new Say(options.quiet()), watch);
+                } catch (RuntimeException | LinkageError e) {
+                    new Say(options.quiet()).accept("Micrometer bridge is off: " + e);
+                }
+            }
             new AgentRuntime(options, instrumentation, how, latest, bridge).run();
         }
     }

@@ -15,6 +15,7 @@ import dev.headroom.sense.cgroup.CgroupMemory;
 import dev.headroom.sense.cgroup.CgroupMemoryReader;
 import dev.headroom.sense.jvm.JvmMemory;
 import dev.headroom.sense.jvm.JvmReader;
+import dev.headroom.sense.jvm.OwnHeap;
 import dev.headroom.sense.process.ProcessMemory;
 import dev.headroom.sense.process.ProcessReader;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -152,5 +153,15 @@ public class TickBenchmark {
     @Benchmark
     public Decision decide(Agent a) {
         return a.policy.decide(a.forecast, a.snapshot);
+    }
+
+    /**
+     * The agent measuring its own heap (once a minute in the agent), here over the sensor, a full
+     * history and the policy; without Instrumentation, so sizes come from the field layout (the agent
+     * asks Instrumentation.getObjectSize instead, which is cheaper).
+     */
+    @Benchmark
+    public long selfMeasure(Agent a) {
+        return new OwnHeap(null).retainedBytes(a.sensor, a.history, a.policy, a.snapshot, a.breakdown);
     }
 }

@@ -63,7 +63,7 @@ public final class MicrometerBridge implements AutoCloseable {
     private final Supplier<Reading> readings;
     /** Made on the first tick that has a registry to feed: an application without Micrometer never pays for it. */
     private HeadroomMeters meters;
-    private final MeterRegistryWatch watch = new MeterRegistryWatch(this);
+    private MeterRegistryWatch watch;
     /** Made when Micrometer first shows up (see {@link #worker()}). */
     private ThreadPoolExecutor worker;
     /**
@@ -129,13 +129,34 @@ public final class MicrometerBridge implements AutoCloseable {
     public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
         MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
         RegistryHook.hook = bridge.hook;
+        bridge.watch = new MeterRegistryWatch(bridge);
         inst.addTransformer(bridge.watch, true);
+        bridge.scanLoaded();
+        return bridge;
+    }
+
+    /**
+     * Builds the bridge behind a watch that premain put in place ({@link MeterRegistryWatch#install}),
+     * on the agent's thread; a MeterRegistry defined in between is handed over.
+     */
+    public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report,
+                                           MeterRegistryWatch early) {
+        MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
+        RegistryHook.hook = bridge.hook;
+        bridge.watch = early;
+        early.attach(bridge);
+        bridge.scanLoaded();
+        return bridge;
+    }
+
+    /** Looks once through the classes already loaded, for an attach into a JVM that has Micrometer already. */
+    private void scanLoaded() {
+        MicrometerBridge bridge = this;
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (BinderInjection.METER_REGISTRY.equals(c.getName())) {
                 bridge.worker().execute(() -> bridge.weaveLoaded(c));
             }
         }
-        return bridge;
     }
 
     /**
