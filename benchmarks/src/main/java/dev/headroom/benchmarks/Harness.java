@@ -429,7 +429,7 @@ public final class Harness {
                 kib(totalWith - totalWithout), kib(totalWith), kib(totalWithout));
         System.out.printf(Locale.ROOT, "%n| classes | count |%n|---|---|%n| the agent's own loaded classes, as it reports itself (`agentClasses`) | **%d** |%n",
                 selfClasses);
-        System.out.printf(Locale.ROOT, "| all loaded classes with the agent (`VM.classes` would say the same) | %d |%n", classesWith);
+        System.out.printf(Locale.ROOT, "| classes with live instances in the whole JVM with the agent (`GC.class_histogram` rows), for scale | %d |%n", classesWith);
         System.out.println();
         System.out.println("Largest classes in the agent's retained heap (heap dump):\n");
         System.out.println("| class | bytes |");
