@@ -51,6 +51,14 @@ final class AgentRuntime implements Runnable {
      */
     static final long FOOTPRINT_EVERY_MILLIS = 60_000;
 
+    /**
+     * While the level is OK the flight file is rewritten at most this often (every tick otherwise):
+     * a rewrite (create, write, rename over the old file) was the largest part of the agent's steady
+     * CPU (docs/performance.md), and while all is well a few seconds of staleness lose nothing the
+     * history in the file does not keep (every tick's sample is still recorded).
+     */
+    static final long FLIGHT_QUIET_EVERY_MILLIS = 5_000;
+
     private final Options options;
     private final Instrumentation instrumentation;
     private final String how;
@@ -72,6 +80,7 @@ final class AgentRuntime implements Runnable {
     private long lastNmtRead;
     private OwnHeap ownHeap;
     private long lastFootprint;
+    private long lastFlightWrite;
     private boolean eventLogFailed;
     private boolean flightFileFailed;
 
@@ -263,7 +272,13 @@ final class AgentRuntime implements Runnable {
     }
 
     private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
-        IOException failure = flightFile.update(s, b, f, d.level());
+        long now = s.epochMillis();
+        boolean rewrite = d.level() != Level.OK || d.changed() || now - lastFlightWrite >= FLIGHT_QUIET_EVERY_MILLIS
+                || now < lastFlightWrite;
+        if (rewrite) {
+            lastFlightWrite = now;
+        }
+        IOException failure = flightFile.update(s, b, f, d.level(), rewrite);
         if (failure != null && !flightFileFailed) {
             flightFileFailed = true;
             problems.report("flightFile", "cannot write " + flightFile.path() + ": " + failure);

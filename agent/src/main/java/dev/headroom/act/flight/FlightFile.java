@@ -108,6 +108,14 @@ public final class FlightFile {
      * @return {@code null}, or the I/O failure for the caller to report once; never throws
      */
     public synchronized IOException update(Snapshot s, Breakdown b, Forecast f, Level l) {
+        return update(s, b, f, l, true);
+    }
+
+    /**
+     * Records the tick; rewrites the file only when {@code rewrite} (the caller's cadence: every tick
+     * while something is wrong, less often while all is well). The sample joins the history either way.
+     */
+    public synchronized IOException update(Snapshot s, Breakdown b, Forecast f, Level l, boolean rewrite) {
         if (ended) {
             return null;
         }
@@ -120,7 +128,7 @@ public final class FlightFile {
         } catch (IOException | RuntimeException e) {
             return new IOException("cannot render the flight file's sample", e);
         }
-        return rewrite(s.epochMillis());
+        return rewrite ? rewrite(s.epochMillis()) : null;
     }
 
     /**
