@@ -29,6 +29,7 @@ import dev.headroom.reconcile.Reconciler;
 import dev.headroom.report.Bytes;
 import dev.headroom.sense.Sensor;
 import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.jvm.OwnHeap;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -42,6 +43,21 @@ import java.util.concurrent.locks.LockSupport;
  * termination log) that survive a SIGKILL.
  */
 final class AgentRuntime implements Runnable {
+
+    /**
+     * How often the agent measures itself (its retained heap, its loaded classes): a walk of its
+     * objects costs a few milliseconds, and what it holds is bounded by its settings, so once a
+     * minute is plenty.
+     */
+    static final long FOOTPRINT_EVERY_MILLIS = 60_000;
+
+    /**
+     * While the level is OK the flight file is rewritten at most this often (every tick otherwise):
+     * a rewrite (create, write, rename over the old file) was the largest part of the agent's steady
+     * CPU (docs/performance.md), and while all is well a few seconds of staleness lose nothing the
+     * history in the file does not keep (every tick's sample is still recorded).
+     */
+    static final long FLIGHT_QUIET_EVERY_MILLIS = 5_000;
 
     private final Options options;
     private final Instrumentation instrumentation;
@@ -62,6 +78,9 @@ final class AgentRuntime implements Runnable {
     private Publishers publishers = Publishers.NONE;
     private long lastSnapshotEvent;
     private long lastNmtRead;
+    private OwnHeap ownHeap;
+    private long lastFootprint;
+    private long lastFlightWrite;
     private boolean eventLogFailed;
     private boolean flightFileFailed;
 
@@ -105,10 +124,12 @@ final class AgentRuntime implements Runnable {
         problems = new ProblemReporter(console, eventLog, System::currentTimeMillis);
         sensor = new Sensor(options.procRoot(), options.cgroupRoot(), options.limitBytes(), problems);
 
+        ownHeap = new OwnHeap(instrumentation);
         long now = System.currentTimeMillis();
         Snapshot first = sensor.sample(now, true);
         lastNmtRead = now;
-        write(now, "start", json -> StartEvent.write(json, first, sensor, options, how));
+        int ownClasses = ownHeap.ownClasses();
+        write(now, "start", json -> StartEvent.write(json, first, sensor, options, how, ownClasses));
         console.say(StartEvent.line(first));
         Startup.report(first, sensor.jvmReader().flags(), console, eventLog);
 
@@ -158,6 +179,13 @@ final class AgentRuntime implements Runnable {
         terminationLog = terminationLog(options.outputs().terminationLog());
 
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
+        measureSelf(System.currentTimeMillis());
+    }
+
+    /** The watcher counts itself: its own retained heap and classes, carried into the next snapshots. */
+    private void measureSelf(long now) {
+        lastFootprint = now;
+        sensor.jvmReader().agentFootprint(ownHeap.measure(now, this));
     }
 
     private void previousRun(long now, Path flightPath) {
@@ -221,6 +249,9 @@ final class AgentRuntime implements Runnable {
             if (nmtDue) {
                 lastNmtRead = now;
             }
+            if (now - lastFootprint >= FOOTPRINT_EVERY_MILLIS || now < lastFootprint) {
+                measureSelf(now);
+            }
             Snapshot snapshot = sensor.sample(now, nmtDue);
             Breakdown breakdown = Reconciler.reconcile(snapshot);
             history.add(snapshot, breakdown);
@@ -247,7 +278,13 @@ final class AgentRuntime implements Runnable {
     }
 
     private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
-        IOException failure = flightFile.update(s, b, f, d.level());
+        long now = s.epochMillis();
+        boolean rewrite = d.level() != Level.OK || d.changed() || now - lastFlightWrite >= FLIGHT_QUIET_EVERY_MILLIS
+                || now < lastFlightWrite;
+        if (rewrite) {
+            lastFlightWrite = now;
+        }
+        IOException failure = flightFile.update(s, b, f, d.level(), rewrite);
         if (failure != null && !flightFileFailed) {
             flightFileFailed = true;
             problems.report("flightFile", "cannot write " + flightFile.path() + ": " + failure);

@@ -16,8 +16,8 @@ final class StartEvent {
     private StartEvent() {
     }
 
-    static void write(JsonGenerator json, Snapshot first, Sensor sensor, Options options, String how)
-            throws IOException {
+    static void write(JsonGenerator json, Snapshot first, Sensor sensor, Options options, String how,
+                      int ownClasses) throws IOException {
         json.writeStringField("agentVersion", agentVersion());
         json.writeStringField("startedBy", how);
         if (first.cgroup() != null) {
@@ -42,6 +42,9 @@ final class StartEvent {
         json.writeStringField("vmName", System.getProperty("java.vm.name", ""));
         Events.bytes(json, "heapMaxBytes", first.jvm().heapMax());
         json.writeBooleanField("nmt", sensor.nmtReader().enabled());
+        json.writeEndObject();
+        json.writeObjectFieldStart("agent");
+        Events.bytes(json, "ownClasses", ownClasses);
         json.writeEndObject();
         json.writeObjectFieldStart("options");
         for (Map.Entry<String, String> e : options.effective().entrySet()) {

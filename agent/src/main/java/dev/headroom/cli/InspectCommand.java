@@ -6,9 +6,11 @@ import dev.headroom.config.Options;
 import dev.headroom.config.OptionsParser;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Reconciler;
+import dev.headroom.report.Bytes;
 import dev.headroom.report.ReconciliationTable;
 import dev.headroom.sense.Sensor;
 import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.jvm.OwnHeap;
 
 import java.io.PrintStream;
 
@@ -35,7 +37,11 @@ final class InspectCommand {
         }
         Sensor sensor = new Sensor(options.procRoot(), options.cgroupRoot(), options.limitBytes(),
                 (source, message) -> err.println("headroom: " + source + ": " + message));
-        Snapshot snapshot = sensor.sample(System.currentTimeMillis(), true);
+        // The watcher counts itself here too: the sensor's own objects, walked (no Instrumentation in
+        // this JVM, so sizes come from the field layout).
+        long now = System.currentTimeMillis();
+        sensor.jvmReader().agentFootprint(new OwnHeap(null).measure(now, sensor));
+        Snapshot snapshot = sensor.sample(now, true);
         Breakdown breakdown = Reconciler.reconcile(snapshot);
         String where = snapshot.cgroup() == null
                 ? "no memory cgroup"
@@ -45,8 +51,34 @@ final class InspectCommand {
         for (String note : sensor.locateNotes()) {
             out.println("  note: " + note);
         }
+        int ownClasses = ownClasses();
+        out.println("  headroom itself: " + Bytes.human(snapshot.jvm().agent().heapBytes()) + " of heap, "
+                + (ownClasses < 0 ? "its classes uncounted" : ownClasses + " classes (interfaces not counted)"));
         out.println();
         out.print(ReconciliationTable.render(breakdown, Startup.budget(snapshot, sensor.jvmReader().flags())));
         return 0;
+    }
+
+    /**
+     * This JVM's loaded classes of Headroom, from {@code VM.class_hierarchy} (the running agent counts
+     * them through its Instrumentation, which this command does not have); {@code -1} when it fails.
+     */
+    static int ownClasses() {
+        try {
+            Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmClassHierarchy",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            if (!(text instanceof String hierarchy)) {
+                return -1;
+            }
+            int count = 0;
+            String marker = "--" + OwnHeap.OWN_PREFIX;
+            for (int i = hierarchy.indexOf(marker); i >= 0; i = hierarchy.indexOf(marker, i + 1)) {
+                count++;
+            }
+            return count;
+        } catch (Exception | LinkageError e) {
+            return -1;
+        }
     }
 }

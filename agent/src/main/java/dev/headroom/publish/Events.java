@@ -159,6 +159,11 @@ public final class Events {
         if (j.nmt() != null) {
             bytes(json, "nmtCommittedBytes", j.nmt().totalCommittedBytes());
         }
+        if (j.agent().epochMillis() >= 0) {
+            // The watcher counts itself (measured every minute).
+            bytes(json, "agentHeapBytes", j.agent().heapBytes());
+            bytes(json, "agentClasses", j.agent().ownClasses());
+        }
         json.writeEndObject();
     }
 }

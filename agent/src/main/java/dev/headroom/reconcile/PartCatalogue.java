@@ -20,6 +20,8 @@ public final class PartCatalogue {
 
     // Part ids. NMT categories are "nmt." + the category name in lowerCamelCase.
     public static final String HEAP = "heap";
+    /** The agent's own retained heap, carved out of the heap part. */
+    public static final String AGENT = "agent";
     public static final String METASPACE = "metaspace";
     public static final String CODE_CACHE = "codeCache";
     public static final String THREAD_STACKS = "threadStacks";
@@ -66,6 +68,7 @@ public final class PartCatalogue {
     public static String label(String id) {
         return switch (id) {
             case HEAP, "nmt.javaHeap" -> "Java heap (committed)";
+            case AGENT -> "Headroom agent (itself)";
             case METASPACE -> "Metaspace (committed)";
             case CODE_CACHE -> "JIT code cache (committed)";
             case THREAD_STACKS -> "Thread stacks (at most)";
@@ -112,6 +115,10 @@ public final class PartCatalogue {
             case HEAP, "nmt.javaHeap" ->
                     "Objects the application holds, up to -Xmx. If it grows until the limit, lower -Xmx "
                     + "(or MaxRAMPercentage) to leave room for the rest, or find the leak in a heap dump.";
+            case AGENT ->
+                    "The watcher's own objects in the Java heap: its sample history, the flight file's history "
+                    + "and buffers, the latest reading. Bounded by its settings (flightHistory), measured by the "
+                    + "agent every minute; already inside the heap's committed memory, shown apart from it.";
             case METASPACE, "nmt.class", "nmt.metaspace" ->
                     "Loaded classes: grows with frameworks, generated proxies and lambdas; a steady climb "
                     + "is a class-loader leak (redeploys, scripting engines). Cap it with -XX:MaxMetaspaceSize.";

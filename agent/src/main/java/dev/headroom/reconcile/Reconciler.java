@@ -59,6 +59,7 @@ public final class Reconciler {
     /** NMT category name to its id, label and source; the set of names is fixed per JDK. */
     private static final ConcurrentHashMap<String, NmtWords> NMT_WORDS = new ConcurrentHashMap<>();
     private static final int NMT_WORDS_MAX = 64;
+    private static final String NMT_JAVA_HEAP = NMT_PREFIX + "javaHeap";
 
     private Reconciler() {
     }
@@ -87,6 +88,7 @@ public final class Reconciler {
         if (jvm != null) {
             int before = parts.size();
             heap = jvm.nmt() != null ? addNmtParts(parts, jvm) : addMxBeanParts(parts, jvm);
+            carveAgent(parts, before, jvm);
             for (int i = before; i < parts.size(); i++) {
                 jvmTracked += parts.get(i).bytes();
             }
@@ -168,6 +170,28 @@ public final class Reconciler {
         }
         parts.add(PartCatalogue.part(UNEXPLAINED, workingSet - sum, "working set - all other parts"));
         return new Breakdown(s.epochMillis(), workingSet, s.limitBytes(), parts);
+    }
+
+    /**
+     * The watcher counts itself: the agent's own retained heap is shown apart, taken out of the heap
+     * part it lives in (at most all of it), so the parts still add up to the same total.
+     */
+    private static void carveAgent(List<Part> parts, int from, JvmMemory jvm) {
+        long agentBytes = jvm.agent().heapBytes();
+        if (agentBytes <= 0) {
+            return;
+        }
+        for (int i = from; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            if (p.id().equals(HEAP) || p.id().equals(NMT_JAVA_HEAP)) {
+                long carved = Math.min(agentBytes, Math.max(0, p.bytes()));
+                String source = p.id().equals(HEAP) ? "MemoryMXBean heap committed, less the agent's own"
+                        : "NMT Java Heap committed, less the agent's own";
+                parts.set(i, new Part(p.id(), p.label(), p.group(), p.bytes() - carved, source, p.cause()));
+                parts.add(i + 1, PartCatalogue.part(AGENT, carved, "the agent's measure of its own objects"));
+                return;
+            }
+        }
     }
 
     /** One part per NMT category that has committed memory. Returns the Java heap's committed bytes. */

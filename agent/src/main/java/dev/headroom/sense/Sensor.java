@@ -4,6 +4,7 @@ import dev.headroom.sense.cgroup.CgroupLocator;
 import dev.headroom.sense.cgroup.CgroupMemory;
 import dev.headroom.sense.cgroup.CgroupMemoryReader;
 import dev.headroom.sense.cgroup.Located;
+import dev.headroom.sense.files.PseudoFiles;
 import dev.headroom.sense.host.HostMemory;
 import dev.headroom.sense.jvm.JvmMemory;
 import dev.headroom.sense.jvm.JvmReader;
@@ -46,6 +47,8 @@ public final class Sensor {
     private boolean relocate = true;
     private NmtSummary lastNmt;
     private byte[] lastMembership;
+    private final Path membership;
+    private final PseudoFiles membershipFile = new PseudoFiles();
 
     public Sensor(Path procRoot, Path cgroupRoot, long limitOption, Problems problems) {
         this.procRoot = procRoot;
@@ -56,6 +59,7 @@ public final class Sensor {
         this.processReader = new ProcessReader(procRoot);
         this.jvmReader = new JvmReader();
         this.nmtReader = new NmtReader();
+        this.membership = procRoot.resolve("self/cgroup");
     }
 
     public JvmReader jvmReader() {
@@ -122,15 +126,16 @@ public final class Sensor {
     }
 
     private CgroupMemory readCgroup() {
-        byte[] membership = readMembership();
-        if (membership != null && !java.util.Arrays.equals(membership, lastMembership)) {
+        if (membershipChanged()) {
             // The process was moved to another cgroup (or this is the first tick): the old
             // directory may still be readable, so only this file tells us to look again.
             relocate = true;
-            lastMembership = membership;
         }
         if (relocate) {
             relocate = false;
+            if (cgroupReader != null) {
+                cgroupReader.close();
+            }
             try {
                 Located located = CgroupLocator.locate(procRoot, cgroupRoot, hostMemoryBytes);
                 cgroupReader = located.reader().orElse(null);
@@ -153,12 +158,20 @@ public final class Sensor {
         }
     }
 
-    private byte[] readMembership() {
+    /** Whether /proc/self/cgroup differs from the last tick's; compared in place, it is read every tick. */
+    private boolean membershipChanged() {
+        int n;
         try {
-            return java.nio.file.Files.readAllBytes(procRoot.resolve("self/cgroup"));
+            n = membershipFile.load(membership);
         } catch (IOException | RuntimeException e) {
-            return null;
+            return false;
         }
+        byte[] now = membershipFile.buffer();
+        if (lastMembership != null && java.util.Arrays.equals(now, 0, n, lastMembership, 0, lastMembership.length)) {
+            return false;
+        }
+        lastMembership = java.util.Arrays.copyOf(now, n);
+        return true;
     }
 
     /** Asks for the cgroup to be located again on the next tick (e.g. after /proc/self/cgroup changed). */

@@ -43,6 +43,33 @@ class ReconcilerTest {
     }
 
     @Test
+    void theAgentsOwnHeapIsShownApartFromTheHeapAndThePartsStillAddUp() {
+        SnapshotFixture f = SnapshotFixture.v1WithoutNmt();
+        Breakdown without = Reconciler.reconcile(f.build());
+        f.agentHeap = 300 * KIB;
+        Breakdown with = Reconciler.reconcile(f.build());
+
+        assertEquals(300 * KIB, with.part(PartCatalogue.AGENT).bytes());
+        assertEquals("jvm", with.part(PartCatalogue.AGENT).group());
+        assertEquals(without.part(PartCatalogue.HEAP).bytes() - 300 * KIB, with.part(PartCatalogue.HEAP).bytes());
+        assertEquals(without.part(PartCatalogue.UNEXPLAINED).bytes(), with.part(PartCatalogue.UNEXPLAINED).bytes());
+        assertEquals(with.workingSetBytes(), with.parts().stream().mapToLong(Part::bytes).sum());
+        assertNull(without.part(PartCatalogue.AGENT), "no part when the agent has not measured itself");
+    }
+
+    @Test
+    void withNmtTheAgentIsCarvedOutOfTheJavaHeapCategoryAndNeverBeyondIt() {
+        SnapshotFixture f = SnapshotFixture.v2WithNmt();
+        long javaHeap = Reconciler.reconcile(f.build()).part("nmt.javaHeap").bytes();
+        f.agentHeap = javaHeap + 5 * MIB;
+        Breakdown b = Reconciler.reconcile(f.build());
+
+        assertEquals(javaHeap, b.part(PartCatalogue.AGENT).bytes());
+        assertEquals(0, b.part("nmt.javaHeap").bytes());
+        assertEquals(b.workingSetBytes(), b.parts().stream().mapToLong(Part::bytes).sum());
+    }
+
+    @Test
     void everyPartSaysWhereItCameFromAndWhichGroupItIsIn() {
         Breakdown b = Reconciler.reconcile(SnapshotFixture.v1WithoutNmt().build());
         Set<String> groups = Set.copyOf(PartCatalogue.GROUPS);

@@ -4,6 +4,7 @@ import dev.headroom.sense.Snapshot;
 import dev.headroom.sense.cgroup.CgroupMemory;
 import dev.headroom.sense.cgroup.MemoryEvents;
 import dev.headroom.sense.cgroup.MemoryStat;
+import dev.headroom.sense.jvm.AgentFootprint;
 import dev.headroom.sense.jvm.BufferPoolUsage;
 import dev.headroom.sense.jvm.JvmMemory;
 import dev.headroom.sense.jvm.MemoryPoolUsage;
@@ -48,6 +49,8 @@ public final class SnapshotFixture {
     public long threadStackSize;
     public long loadedClasses;
     public List<NmtCategory> nmt;
+    /** The agent's own retained heap as it measured it; -1: not measured. */
+    public long agentHeap = -1;
 
     private SnapshotFixture() {
     }
@@ -203,7 +206,8 @@ public final class SnapshotFixture {
             summary = new NmtSummary(reserved, committed, nmt);
         }
         JvmMemory jvm = new JvmMemory(heapUsed, heapCommitted, heapMax, pools, bufferPools, threadCount,
-                threadStackSize, loadedClasses, 42, 1_300, summary);
+                threadStackSize, loadedClasses, 42, 1_300, summary,
+                agentHeap < 0 ? AgentFootprint.NONE : new AgentFootprint(agentHeap, 240, 1_714_558_500_000L));
         return new Snapshot(1_714_558_530_000L, cg, limit, cgroup ? "cgroup" : "none", workingSet,
                 16L * 1024 * MIB, process, jvm);
     }

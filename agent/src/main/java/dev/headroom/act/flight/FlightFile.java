@@ -47,6 +47,8 @@ public final class FlightFile {
     public static final int DEFAULT_HISTORY = 120;
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final byte[] HISTORY_START = ",\"history\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HISTORY_END = "]}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Path path;
     private final Path temp;
@@ -55,13 +57,11 @@ public final class FlightFile {
     private final LongSupplier clock;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
 
-    // History ring, kept as parallel arrays; slots and their part arrays are reused.
-    private final long[] times;
-    private final long[] workingSets;
-    private final long[] limits;
-    private final String[][] partIds;
-    private final long[][] partBytes;
-    private final int[] partCounts;
+    // History ring of samples already rendered as JSON: a sample never changes once taken, so it is
+    // rendered once, when it arrives, and each rewrite only copies the bytes. Rendering the whole
+    // history every tick was three times the cost of the tick itself (docs/performance.md).
+    private final byte[][] samples;
+    private final ByteArrayOutputStream sampleBuffer = new ByteArrayOutputStream(512);
     private int next;
     private int size;
 
@@ -90,12 +90,7 @@ public final class FlightFile {
         this.startTime = Instant.ofEpochMilli(startEpochMillis).toString();
         this.clock = clock;
         int n = Math.max(historySize, 1);
-        times = new long[n];
-        workingSets = new long[n];
-        limits = new long[n];
-        partIds = new String[n][];
-        partBytes = new long[n][];
-        partCounts = new int[n];
+        samples = new byte[n][];
     }
 
     /** {@value #DEFAULT_NAME} in this directory. */
@@ -113,6 +108,14 @@ public final class FlightFile {
      * @return {@code null}, or the I/O failure for the caller to report once; never throws
      */
     public synchronized IOException update(Snapshot s, Breakdown b, Forecast f, Level l) {
+        return update(s, b, f, l, true);
+    }
+
+    /**
+     * Records the tick; rewrites the file only when {@code rewrite} (the caller's cadence: every tick
+     * while something is wrong, less often while all is well). The sample joins the history either way.
+     */
+    public synchronized IOException update(Snapshot s, Breakdown b, Forecast f, Level l, boolean rewrite) {
         if (ended) {
             return null;
         }
@@ -120,8 +123,12 @@ public final class FlightFile {
         breakdown = b;
         forecast = f;
         level = l;
-        remember(s, b);
-        return rewrite(s.epochMillis());
+        try {
+            remember(s, b);
+        } catch (IOException | RuntimeException e) {
+            return new IOException("cannot render the flight file's sample", e);
+        }
+        return rewrite ? rewrite(s.epochMillis()) : null;
     }
 
     /**
@@ -134,54 +141,47 @@ public final class FlightFile {
         return rewrite(clock.getAsLong());
     }
 
-    private void remember(Snapshot s, Breakdown b) {
-        int i = next;
-        times[i] = s.epochMillis();
-        workingSets[i] = s.workingSetBytes();
-        limits[i] = s.limited() ? s.limitBytes() : -1;
-        int n = b == null ? 0 : b.parts().size();
-        // Part ids rarely change between ticks: share the previous sample's array when equal.
-        int prev = (i - 1 + times.length) % times.length;
-        String[] ids = size > 0 ? partIds[prev] : null;
-        if (ids == null || partCounts[prev] != n || !sameIds(ids, b, n)) {
-            ids = new String[n];
-            for (int k = 0; k < n; k++) {
-                ids[k] = b.parts().get(k).id();
+    private void remember(Snapshot s, Breakdown b) throws IOException {
+        sampleBuffer.reset();
+        try (JsonGenerator json = JSON.createGenerator(sampleBuffer, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeNumberField("t", s.epochMillis());
+            json.writeNumberField("ws", s.workingSetBytes());
+            Events.bytes(json, "limit", s.limited() ? s.limitBytes() : -1);
+            json.writeObjectFieldStart("parts");
+            if (b != null) {
+                for (Part part : b.parts()) {
+                    json.writeNumberField(part.id(), part.bytes());
+                }
             }
+            json.writeEndObject();
+            json.writeEndObject();
         }
-        partIds[i] = ids;
-        if (partBytes[i] == null || partBytes[i].length < n) {
-            partBytes[i] = new long[Math.max(n, 16)];
-        }
-        for (int k = 0; k < n; k++) {
-            partBytes[i][k] = b.parts().get(k).bytes();
-        }
-        partCounts[i] = n;
-        next = (i + 1) % times.length;
-        if (size < times.length) {
+        samples[next] = sampleBuffer.toByteArray();
+        next = (next + 1) % samples.length;
+        if (size < samples.length) {
             size++;
         }
-    }
-
-    private static boolean sameIds(String[] ids, Breakdown b, int n) {
-        if (ids.length != n) {
-            return false;
-        }
-        for (int k = 0; k < n; k++) {
-            if (!ids[k].equals(b.parts().get(k).id())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private IOException rewrite(long epochMillis) {
         try {
             buffer.reset();
             try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+                // The object stays open: the history, already rendered, is appended after it.
+                json.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
                 render(json, epochMillis);
             }
-            buffer.write('\n');
+            buffer.write(HISTORY_START, 0, HISTORY_START.length);
+            int first = (next - size + samples.length) % samples.length;
+            for (int j = 0; j < size; j++) {
+                if (j > 0) {
+                    buffer.write(',');
+                }
+                byte[] sample = samples[(first + j) % samples.length];
+                buffer.write(sample, 0, sample.length);
+            }
+            buffer.write(HISTORY_END, 0, HISTORY_END.length);
             if (!parentReady) {
                 Path parent = path.getParent();
                 if (parent != null) {
@@ -228,25 +228,7 @@ public final class FlightFile {
             }
             writeForecast(json, forecast);
         }
-        json.writeArrayFieldStart("history");
-        int first = (next - size + times.length) % times.length;
-        for (int j = 0; j < size; j++) {
-            int i = (first + j) % times.length;
-            json.writeStartObject();
-            json.writeNumberField("t", times[i]);
-            json.writeNumberField("ws", workingSets[i]);
-            Events.bytes(json, "limit", limits[i]);
-            json.writeObjectFieldStart("parts");
-            String[] ids = partIds[i];
-            long[] bytes = partBytes[i];
-            for (int k = 0; k < partCounts[i]; k++) {
-                json.writeNumberField(ids[k], bytes[k]);
-            }
-            json.writeEndObject();
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
+        // left open: rewrite() appends the history and closes the object
     }
 
     private static void writeForecast(JsonGenerator json, Forecast f) throws IOException {

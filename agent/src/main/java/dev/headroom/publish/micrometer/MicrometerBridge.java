@@ -60,10 +60,22 @@ public final class MicrometerBridge implements AutoCloseable {
 
     private final Instrumentation inst;
     private final Consumer<String> report;
-    private final HeadroomMeters meters;
-    private final MeterRegistryWatch watch = new MeterRegistryWatch(this);
-    private final ThreadPoolExecutor worker;
-    private final Consumer<Object> hook = this::registryConstructed;
+    private final Supplier<Reading> readings;
+    /** Made on the first tick that has a registry to feed: an application without Micrometer never pays for it. */
+    private HeadroomMeters meters;
+    private MeterRegistryWatch watch;
+    /** Made when Micrometer first shows up (see {@link #worker()}). */
+    private ThreadPoolExecutor worker;
+    /**
+     * A named class, not a method reference: {@link #install} runs in premain, and the first lambda
+     * of a JVM costs milliseconds of java.lang.invoke set-up on the application's main thread.
+     */
+    private final Consumer<Object> hook = new Consumer<>() {
+        @Override
+        public void accept(Object registry) {
+            registryConstructed(registry);
+        }
+    };
 
     /** Registries from the constructor hook, in any thread; drained on the tick. */
     private final ConcurrentLinkedQueue<WeakReference<Object>> arrived = new ConcurrentLinkedQueue<>();
@@ -92,12 +104,19 @@ public final class MicrometerBridge implements AutoCloseable {
     private MicrometerBridge(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
         this.inst = inst;
         this.report = report;
-        this.meters = new HeadroomMeters(readings);
-        this.worker = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "headroom-micrometer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.readings = readings;
+    }
+
+    /** The bridge's thread pool, made when first needed (Micrometer appeared); it ends its thread when idle. */
+    private synchronized ThreadPoolExecutor worker() {
+        if (worker == null) {
+            worker = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "headroom-micrometer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
     }
 
     /**
@@ -110,13 +129,34 @@ public final class MicrometerBridge implements AutoCloseable {
     public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
         MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
         RegistryHook.hook = bridge.hook;
+        bridge.watch = new MeterRegistryWatch(bridge);
         inst.addTransformer(bridge.watch, true);
+        bridge.scanLoaded();
+        return bridge;
+    }
+
+    /**
+     * Builds the bridge behind a watch that premain put in place ({@link MeterRegistryWatch#install}),
+     * on the agent's thread; a MeterRegistry defined in between is handed over.
+     */
+    public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report,
+                                           MeterRegistryWatch early) {
+        MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
+        RegistryHook.hook = bridge.hook;
+        bridge.watch = early;
+        early.attach(bridge);
+        bridge.scanLoaded();
+        return bridge;
+    }
+
+    /** Looks once through the classes already loaded, for an attach into a JVM that has Micrometer already. */
+    private void scanLoaded() {
+        MicrometerBridge bridge = this;
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (BinderInjection.METER_REGISTRY.equals(c.getName())) {
-                bridge.worker.execute(() -> bridge.weaveLoaded(c));
+                bridge.worker().execute(() -> bridge.weaveLoaded(c));
             }
         }
-        return bridge;
     }
 
     /**
@@ -126,6 +166,12 @@ public final class MicrometerBridge implements AutoCloseable {
     public void tick() {
         try {
             ticks++;
+            if (meters == null) {
+                if (arrived.isEmpty() && waiting.isEmpty() && bound.isEmpty()) {
+                    return; // no registry yet: nothing to make meters for
+                }
+                meters = new HeadroomMeters(readings);
+            }
             meters.discover();
             List<MeterSpec> specs = meters.specs();
             for (Iterator<Registry> it = bound.iterator(); it.hasNext(); ) {
@@ -172,7 +218,11 @@ public final class MicrometerBridge implements AutoCloseable {
         if (RegistryHook.hook == hook) {
             RegistryHook.hook = null;
         }
-        worker.shutdownNow();
+        synchronized (this) {
+            if (worker != null) {
+                worker.shutdownNow();
+            }
+        }
     }
 
     // --- from the application's threads ---
@@ -181,7 +231,7 @@ public final class MicrometerBridge implements AutoCloseable {
         // Weak: the task must not keep an application's loader alive if it is undeployed meanwhile.
         WeakReference<ClassLoader> ref = new WeakReference<>(loader);
         boolean boot = loader == null;
-        worker.execute(() -> {
+        worker().execute(() -> {
             ClassLoader l = ref.get();
             if (l != null || boot) {
                 weaveLoaded(find(l));

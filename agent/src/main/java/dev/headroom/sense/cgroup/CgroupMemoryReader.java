@@ -23,4 +23,10 @@ public interface CgroupMemoryReader {
 
     /** Re-reads everything: limits can change at run time (VPA in-place resize, systemctl set-property). */
     CgroupMemory read() throws IOException;
+
+    /**
+     * Closes the interface files kept open between reads (see {@code PseudoFiles}); a later
+     * {@link #read()} opens them again. Called when the reader is replaced (the process moved).
+     */
+    void close();
 }

@@ -1,15 +1,16 @@
 package dev.headroom.sense.cgroup;
 
+import dev.headroom.sense.files.PseudoFiles;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * Reads cgroup interface files into one reusable buffer and parses the kernel's formats
  * (cgroup-v2.rst "Interface Files": single value, flat keyed, nested keyed) by hand: the sampling
- * tick calls this every second, so no regex, no {@code String.split}, no per-line strings.
+ * tick calls this every second, so no regex, no {@code String.split}, no per-line strings, and the
+ * files stay open from tick to tick ({@link PseudoFiles}).
  *
  * <p>Not thread-safe; each reader owns one.
  */
@@ -20,34 +21,23 @@ final class InterfaceFiles {
     /** What the number parser returns for anything that is not a number. */
     static final long NOT_A_NUMBER = Long.MIN_VALUE;
 
-    /** Enough for any memory file; only cgroup.procs of a huge cgroup gets near, and then we count what fits. */
-    private static final int MAX_BYTES = 8 << 20;
-
-    private byte[] buffer = new byte[8192];
+    /** Keeps the files open between ticks (an open+close costs more than most reads). */
+    private final PseudoFiles files = new PseudoFiles();
+    private byte[] buffer = files.buffer();
     private int length;
     private final double[] some = new double[4];
     private final double[] full = new double[4];
 
-    /** Reads the whole file into the buffer; sysfs reports sizes of 4096 or 0, so read to end of file. */
+    /** Reads the whole file into the buffer (see {@link PseudoFiles#load}). */
     int load(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            int n = 0;
-            while (true) {
-                if (n == buffer.length) {
-                    if (buffer.length >= MAX_BYTES) {
-                        break;
-                    }
-                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                }
-                int read = in.read(buffer, n, buffer.length - n);
-                if (read < 0) {
-                    break;
-                }
-                n += read;
-            }
-            length = n;
-            return n;
-        }
+        length = files.load(file);
+        buffer = files.buffer();
+        return length;
+    }
+
+    /** Closes the files kept open; a later read opens them again. */
+    void close() {
+        files.close();
     }
 
     /**

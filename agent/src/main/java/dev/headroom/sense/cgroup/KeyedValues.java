@@ -15,6 +15,8 @@ final class KeyedValues {
     private String[] keys = new String[64];
     private long[] values = new long[64];
     private int size;
+    /** The keys of the last {@link #toMap()}, shared with it; {@code null} once a key changed. */
+    private String[] frozenKeys;
 
     void clear() {
         size = 0;
@@ -28,6 +30,7 @@ final class KeyedValues {
         String cached = keys[size];
         if (cached == null || !sameAscii(cached, bytes, from, to)) {
             keys[size] = new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+            frozenKeys = null;
         }
         values[size++] = value;
     }
@@ -55,13 +58,35 @@ final class KeyedValues {
         return i < 0 ? -1 : values[i];
     }
 
-    /** A fresh map of every key, for {@link MemoryStat#raw()}. A repeated key keeps its last value. */
+    /**
+     * An immutable map of every key. The keys array is shared with the previous call's map while the
+     * file keeps printing the same keys, so a steady file costs one {@code long[]} a call. A repeated
+     * key (malformed file) keeps its last value, in a plain copy.
+     */
     Map<String, Long> toMap() {
-        Map<String, Long> map = new HashMap<>(size * 2);
-        for (int i = 0; i < size; i++) {
-            map.put(keys[i], values[i]);
+        if (frozenKeys == null || frozenKeys.length != size) {
+            String[] fresh = java.util.Arrays.copyOf(keys, size);
+            if (hasDuplicates(fresh)) {
+                Map<String, Long> map = new HashMap<>(size * 2);
+                for (int i = 0; i < size; i++) {
+                    map.put(keys[i], values[i]);
+                }
+                return Map.copyOf(map);
+            }
+            frozenKeys = fresh;
         }
-        return map;
+        return new RawStat(frozenKeys, java.util.Arrays.copyOf(values, size));
+    }
+
+    private static boolean hasDuplicates(String[] keys) {
+        for (int i = 0; i < keys.length; i++) {
+            for (int j = i + 1; j < keys.length; j++) {
+                if (keys[i].equals(keys[j])) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private int indexOf(String key) {

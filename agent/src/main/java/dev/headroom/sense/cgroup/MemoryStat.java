@@ -35,6 +35,7 @@ public record MemoryStat(
         Map<String, Long> raw) {
 
     public MemoryStat {
-        raw = Map.copyOf(raw);
+        // The readers' own map is immutable already; copying it would cost the tick a hash map of boxed values.
+        raw = RawStat.is(raw) ? raw : Map.copyOf(raw);
     }
 }

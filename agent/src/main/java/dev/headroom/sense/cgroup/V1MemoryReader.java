@@ -62,6 +62,11 @@ final class V1MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized void close() {
+        io.close();
+    }
+
+    @Override
     public synchronized CgroupMemory read() throws IOException {
         long usageBytes = io.readSingleValue(usage);
         io.readFlatKeyed(stat, statValues);

@@ -61,6 +61,11 @@ final class V2MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized void close() {
+        io.close();
+    }
+
+    @Override
     public synchronized CgroupMemory read() throws IOException {
         long usageBytes = io.readSingleValue(current);
         io.readFlatKeyed(stat, statValues);

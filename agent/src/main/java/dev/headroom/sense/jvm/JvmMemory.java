@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param threadStackSizeBytes the default Java thread stack size ({@code -Xss}/{@code ThreadStackSize})
  * @param nmt                  the NMT summary, {@code null} when NMT is off or was not read this tick
+ * @param agent                what the agent itself holds ({@link AgentFootprint#NONE} when not measured)
  */
 public record JvmMemory(
         long heapUsed,
@@ -19,10 +20,20 @@ public record JvmMemory(
         long loadedClasses,
         long gcCount,
         long gcTimeMillis,
-        NmtSummary nmt) {
+        NmtSummary nmt,
+        AgentFootprint agent) {
 
     public JvmMemory {
         pools = List.copyOf(pools);
         bufferPools = List.copyOf(bufferPools);
+        agent = agent == null ? AgentFootprint.NONE : agent;
+    }
+
+    /** A reading without the agent's own figures (fixtures, the {@code inspect} command before it measures itself). */
+    public JvmMemory(long heapUsed, long heapCommitted, long heapMax, List<MemoryPoolUsage> pools,
+                     List<BufferPoolUsage> bufferPools, int threadCount, long threadStackSizeBytes, long loadedClasses,
+                     long gcCount, long gcTimeMillis, NmtSummary nmt) {
+        this(heapUsed, heapCommitted, heapMax, pools, bufferPools, threadCount, threadStackSizeBytes, loadedClasses,
+                gcCount, gcTimeMillis, nmt, AgentFootprint.NONE);
     }
 }

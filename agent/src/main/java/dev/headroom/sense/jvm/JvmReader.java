@@ -30,6 +30,7 @@ public final class JvmReader {
     private final ClassLoadingMXBean classLoading;
     private final GarbageCollectorMXBean[] collectors;
     private final JvmFlags flags;
+    private AgentFootprint agent = AgentFootprint.NONE;
 
     public JvmReader() {
         MemoryMXBean memoryBean = null;
@@ -77,6 +78,14 @@ public final class JvmReader {
         this.flags = JvmFlags.read(VmOptions.platform(), collectorNames(gcBeans));
     }
 
+    /**
+     * The agent's latest measure of itself, carried into every following reading (it is measured on a
+     * slower cadence than the tick). Set by the thread that calls {@link #read}.
+     */
+    public void agentFootprint(AgentFootprint footprint) {
+        this.agent = footprint == null ? AgentFootprint.NONE : footprint;
+    }
+
     /** The flags, read once at construction. */
     public JvmFlags flags() {
         return flags;
@@ -114,7 +123,8 @@ public final class JvmReader {
                 loadedClasses(),
                 gcCount(),
                 gcTimeMillis(),
-                nmtOrNull);
+                nmtOrNull,
+                agent);
     }
 
     private List<MemoryPoolUsage> poolUsages() {

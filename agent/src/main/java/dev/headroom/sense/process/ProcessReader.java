@@ -1,8 +1,8 @@
 package dev.headroom.sense.process;
 
+import dev.headroom.sense.files.PseudoFiles;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -10,14 +10,16 @@ import java.nio.file.Path;
  * Reads this process's memory from {@code procRoot/self/status}, falling back to {@code procRoot/self/smaps_rollup}
  * for the anonymous/file/shmem split when the kernel's status lacks it (before Linux 4.5).
  *
- * <p>Meant for one sampling thread.
+ * <p>Meant for one sampling thread. The files stay open between reads and are parsed straight from the
+ * read buffer ({@link PseudoFiles}): a tick makes no String of them.
  */
-public final class ProcessReader {
+public final class ProcessReader implements AutoCloseable {
 
     private final Path status;
     private final Path smapsRollup;
     /** Cleared once smaps_rollup is found missing, so a kernel without it is not asked again every tick. */
     private boolean smapsRollupPresent = true;
+    private final PseudoFiles files = new PseudoFiles();
 
     /** @param procRoot usually {@code /proc} */
     public ProcessReader(Path procRoot) {
@@ -33,13 +35,15 @@ public final class ProcessReader {
      *                     leaves the split unknown
      */
     public ProcessMemory read() throws IOException {
-        ProcessMemory fromStatus = ProcessStatus.parse(readText(status));
+        files.load(status);
+        ProcessMemory fromStatus = ProcessStatus.parse(files.text());
         if (fromStatus.rssAnon() >= 0 || !smapsRollupPresent) {
             return fromStatus;
         }
         ProcessMemory fromRollup;
         try {
-            fromRollup = SmapsRollup.parse(readText(smapsRollup));
+            files.load(smapsRollup);
+            fromRollup = SmapsRollup.parse(files.text());
         } catch (NoSuchFileException e) {
             smapsRollupPresent = false;
             return fromStatus;
@@ -56,8 +60,9 @@ public final class ProcessReader {
                 fromStatus.threads());
     }
 
-    // proc files report size 0; readAllBytes reads to the end regardless. The text is ASCII.
-    private static String readText(Path file) throws IOException {
-        return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    /** Closes the files kept open; a later {@link #read()} opens them again. */
+    @Override
+    public void close() {
+        files.close();
     }
 }

@@ -14,7 +14,7 @@ public final class ProcessStatus {
 
     /** The memory lines of a status text; lines that are malformed or not about memory are skipped. */
     public static ProcessMemory parse(CharSequence statusText) {
-        String text = statusText.toString();
+        CharSequence text = statusText;
         long rss = -1;
         long rssAnon = -1;
         long rssFile = -1;

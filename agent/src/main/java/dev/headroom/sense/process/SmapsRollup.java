@@ -21,7 +21,7 @@ public final class SmapsRollup {
      * key-value line and is skipped as well).
      */
     public static ProcessMemory parse(CharSequence rollupText) {
-        String text = rollupText.toString();
+        CharSequence text = rollupText;
         long rss = -1;
         long anonymous = -1;
         long pssShmem = -1;

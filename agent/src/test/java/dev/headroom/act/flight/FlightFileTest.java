@@ -95,6 +95,24 @@ class FlightFileTest {
     }
 
     @Test
+    void aTickThatDoesNotRewriteStillJoinsTheHistoryOfTheNextRewrite() throws IOException {
+        Path path = tmp.resolve("flight.json");
+        FlightFile f = new FlightFile(path, 1, T0, 10);
+        f.update(snapshot(T0, 100 * MIB), breakdown(T0, 60 * MIB, 20 * MIB), forecast(T0, 100 * MIB), Level.OK, true);
+        String first = Files.readString(path);
+        f.update(snapshot(T0 + 1_000, 110 * MIB), breakdown(T0 + 1_000, 70 * MIB, 20 * MIB),
+                forecast(T0 + 1_000, 110 * MIB), Level.OK, false);
+        assertEquals(first, Files.readString(path), "not rewritten");
+
+        f.update(snapshot(T0 + 2_000, 120 * MIB), breakdown(T0 + 2_000, 80 * MIB, 20 * MIB),
+                forecast(T0 + 2_000, 120 * MIB), Level.OK, true);
+        JsonNode history = MAPPER.readTree(path.toFile()).get("history");
+        assertEquals(3, history.size());
+        assertEquals(T0 + 1_000, history.get(1).get("t").asLong());
+        assertEquals(110 * MIB, history.get(1).get("ws").asLong());
+    }
+
+    @Test
     void unknownForecastNumbersAreNull() throws IOException {
         FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10);
         f.update(snapshot(T0, 500 * MIB), breakdown(T0, 400 * MIB, 100 * MIB), Forecast.none(T0, 500 * MIB, LIMIT),

@@ -169,6 +169,48 @@ class ParsingTest {
         assertEquals(true, first == second);
     }
 
+    @Test
+    void theStatMapOfOneReadStaysAsItWasWhenTheNextReadChangesTheValues() throws IOException {
+        InterfaceFiles io = new InterfaceFiles();
+        KeyedValues values = new KeyedValues();
+        io.readFlatKeyed(file("anon 1\nfile 2\n"), values);
+        java.util.Map<String, Long> first = values.toMap();
+        io.readFlatKeyed(file("anon 3\nfile 4\n"), values);
+        java.util.Map<String, Long> second = values.toMap();
+
+        assertEquals(java.util.Map.of("anon", 1L, "file", 2L), first);
+        assertEquals(java.util.Map.of("anon", 3L, "file", 4L), second);
+        assertEquals(java.util.Map.of("anon", 3L, "file", 4L).hashCode(), second.hashCode());
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> second.put("x", 1L));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> second.entrySet().iterator().remove());
+    }
+
+    @Test
+    void aRepeatedStatKeyKeepsItsLastValue() throws IOException {
+        InterfaceFiles io = new InterfaceFiles();
+        KeyedValues values = new KeyedValues();
+        io.readFlatKeyed(file("anon 1\nanon 5\nfile 2\n"), values);
+        assertEquals(java.util.Map.of("anon", 5L, "file", 2L), values.toMap());
+    }
+
+    @Test
+    void aMemoryStatKeepsTheReadersMapAndCopiesAnyOther() throws IOException {
+        InterfaceFiles io = new InterfaceFiles();
+        KeyedValues values = new KeyedValues();
+        io.readFlatKeyed(file("anon 1\n"), values);
+        java.util.Map<String, Long> raw = values.toMap();
+        java.util.Map<String, Long> mutable = new java.util.HashMap<>(raw);
+        assertEquals(true, stat(raw).raw() == raw);
+        MemoryStat copied = stat(mutable);
+        mutable.put("anon", 9L);
+        assertEquals(1L, copied.raw().get("anon"));
+    }
+
+    private static MemoryStat stat(java.util.Map<String, Long> raw) {
+        return new MemoryStat(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, raw);
+    }
+
     private int files;
 
     private Path file(String content) throws IOException {

@@ -1,0 +1,218 @@
+package dev.headroom.sense.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Reads the kernel's pseudo files ({@code /proc/self/status}, cgroup interface files, PSI) into one
+ * reusable buffer, keeping each one open and re-reading it from offset 0.
+ *
+ * <p>Why: on this kind of host an {@code open(2)}+{@code close(2)} pair costs 7–10 µs, more than
+ * reading most of these files (measured, docs/performance.md), and the tick reads a dozen of them
+ * every second. The kernel regenerates a procfs/kernfs file's content on every read from offset 0
+ * (fs/seq_file.c, seq_read_iter: a read at position 0 restarts the iteration), so a kept descriptor
+ * read with {@code pread(fd, buf, n, 0)} sees fresh values each time.
+ *
+ * <p>Only files on {@code proc}, {@code cgroup}, {@code cgroup2} and {@code sysfs} are kept open;
+ * any other file (a test fixture, a copied tree) is opened for every read as before, since a
+ * regular file may be replaced by a new one that a kept descriptor would never see. A read that
+ * fails closes the descriptor, so the next read opens the file again (the caller decides whether
+ * to re-locate). Descriptors are opened with {@code O_CLOEXEC} by the JDK, so a child process
+ * (the command hook) does not inherit them.
+ *
+ * <p>Not thread-safe; each reader owns one and calls {@link #close()} when it is replaced.
+ */
+public final class PseudoFiles implements AutoCloseable {
+
+    /** Enough for any memory file; only cgroup.procs of a huge cgroup gets near, and then we read what fits. */
+    private static final int MAX_BYTES = 8 << 20;
+    private static final int MAX_KEPT = 32;
+
+    private byte[] buffer = new byte[8192];
+    private ByteBuffer window = ByteBuffer.wrap(buffer);
+    private int length;
+    private final CharSequence text = new Text();
+
+    // A handful of files per owner: parallel arrays, looked up by identity first (owners hold their
+    // Paths in final fields) and by equality after.
+    private final Path[] paths = new Path[MAX_KEPT];
+    private final FileChannel[] channels = new FileChannel[MAX_KEPT];
+    private int kept;
+    /** Directories already known to be on a kernel file system (or not), so the lookup runs once per directory. */
+    private final Path[] checkedDirs = new Path[MAX_KEPT];
+    private final boolean[] checkedPseudo = new boolean[MAX_KEPT];
+    private int checked;
+
+    /** The buffer the last {@link #load} filled; valid up to {@link #length()}. Replaced when it grows. */
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    /**
+     * The last {@link #load}ed content as text, without copying: a view over the buffer (the
+     * kernel's files are ASCII), valid until the next load. For parsers that take a {@link CharSequence}.
+     */
+    public CharSequence text() {
+        return text;
+    }
+
+    /** Bytes read by the last {@link #load}. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Reads the whole file into {@link #buffer()} (sysfs reports sizes of 4096 and procfs of 0, so it
+     * reads to the end, not to the size).
+     *
+     * @return the number of bytes read
+     * @throws IOException when the file is missing or unreadable
+     */
+    public int load(Path file) throws IOException {
+        int slot = slotOf(file);
+        if (slot < 0) {
+            if (!keepable(file)) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    return fill(channel);
+                }
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            if (kept == MAX_KEPT) {
+                try (channel) {
+                    return fill(channel);
+                }
+            }
+            slot = kept++;
+            paths[slot] = file;
+            channels[slot] = channel;
+        }
+        try {
+            return fill(channels[slot]);
+        } catch (IOException | RuntimeException e) {
+            forget(slot);
+            throw e;
+        }
+    }
+
+    /** Closes every kept descriptor; later loads open them again. */
+    @Override
+    public void close() {
+        while (kept > 0) {
+            forget(kept - 1);
+        }
+    }
+
+    /** How many descriptors are kept open now. */
+    public int openCount() {
+        return kept;
+    }
+
+    private int fill(FileChannel channel) throws IOException {
+        int n = 0;
+        while (true) {
+            if (n == buffer.length) {
+                if (buffer.length >= MAX_BYTES) {
+                    break;
+                }
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                window = ByteBuffer.wrap(buffer);
+            }
+            window.limit(buffer.length).position(n);
+            // Positional read (pread): from offset 0 the kernel regenerates the content.
+            int read = channel.read(window, n);
+            if (read <= 0) {
+                break;
+            }
+            n += read;
+        }
+        length = n;
+        return n;
+    }
+
+    private int slotOf(Path file) {
+        for (int i = 0; i < kept; i++) {
+            if (paths[i] == file) {
+                return i;
+            }
+        }
+        for (int i = 0; i < kept; i++) {
+            if (paths[i].equals(file)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void forget(int slot) {
+        FileChannel channel = channels[slot];
+        int last = --kept;
+        paths[slot] = paths[last];
+        channels[slot] = channels[last];
+        paths[last] = null;
+        channels[last] = null;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a read-only descriptor of a pseudo file cannot lose anything.
+        }
+    }
+
+    private boolean keepable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            return false;
+        }
+        for (int i = 0; i < checked; i++) {
+            if (checkedDirs[i].equals(dir)) {
+                return checkedPseudo[i];
+            }
+        }
+        boolean pseudo = isKernelFileSystem(dir);
+        if (checked < MAX_KEPT) {
+            checkedDirs[checked] = dir;
+            checkedPseudo[checked++] = pseudo;
+        }
+        return pseudo;
+    }
+
+    /** Whether the directory is on procfs, cgroupfs (v1 or v2) or sysfs, whose files are regenerated on read. */
+    static boolean isKernelFileSystem(Path dir) {
+        try {
+            String type = Files.getFileStore(dir).type();
+            return "proc".equals(type) || "cgroup".equals(type) || "cgroup2".equals(type) || "sysfs".equals(type);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The buffer as ISO-8859-1 text; one instance, reused. */
+    private final class Text implements CharSequence {
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index < 0 || index >= length) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return (char) (buffer[index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString().substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return new String(buffer, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+}

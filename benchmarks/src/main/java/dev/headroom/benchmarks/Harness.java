@@ -1,0 +1,682 @@
+package dev.headroom.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Measures the agent the way a user judges it, in separate JVMs, and prints Markdown sections for
+ * docs/performance.md. {@code benchmarks/run} calls it once per section.
+ *
+ * <pre>Harness machine | jmh &lt;results.json&gt; | cpu [pairs] [seconds] | start [pairs] | throughput [pairs]
+ *        | timeliness [runs] | dump | footprint</pre>
+ * System properties: {@code agent} (the agent jar), {@code samples} (the sample apps jar), {@code work}
+ * (a scratch directory).
+ */
+public final class Harness {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final Path agent = Path.of(System.getProperty("agent", "agent/target/headroom-agent.jar")).toAbsolutePath();
+    private final Path samples = Path.of(System.getProperty("samples", "sample-apps/target/headroom-sample-apps.jar")).toAbsolutePath();
+    private final Path work = Path.of(System.getProperty("work", "benchmarks/target/work")).toAbsolutePath();
+
+    public static void main(String[] args) throws Exception {
+        Harness h = new Harness();
+        Files.createDirectories(h.work);
+        String what = args.length > 0 ? args[0] : "machine";
+        int n = args.length > 1 && args[1].matches("\\d+") ? Integer.parseInt(args[1]) : -1;
+        switch (what) {
+            case "machine" -> h.machine();
+            case "jmh" -> Jmh.table(Path.of(args[1]));
+            case "cpu" -> h.cpu(n > 0 ? n : 3, args.length > 2 ? Integer.parseInt(args[2]) : 60);
+            case "start" -> h.start(n > 0 ? n : 25);
+            case "throughput" -> h.throughput(n > 0 ? n : 6);
+            case "timeliness" -> h.timeliness(n > 0 ? n : 5);
+            case "dump" -> h.dump(n > 0 ? n : 3);
+            case "footprint" -> h.footprint();
+            default -> throw new IllegalArgumentException("unknown section " + what);
+        }
+    }
+
+    // ---- machine
+
+    void machine() throws Exception {
+        String model = "?";
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name")) {
+                model = line.substring(line.indexOf(':') + 1).trim();
+                break;
+            }
+        }
+        String mem = "?";
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                mem = String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
+            }
+        }
+        System.out.println("| | |");
+        System.out.println("|---|---|");
+        System.out.println("| CPUs (nproc) | " + Runtime.getRuntime().availableProcessors() + " |");
+        System.out.println("| CPU model | " + model + " |");
+        System.out.println("| memory | " + mem + " |");
+        System.out.println("| kernel | " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim() + " |");
+        System.out.println("| JDK | " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version") + " |");
+        System.out.println("| cgroup | " + cgroupLine() + " |");
+        System.out.println("| load average at " + Instant.now() + " | " + load() + " |");
+    }
+
+    static String load() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + ", " + f[1] + ", " + f[2] + " (1, 5, 15 min)";
+    }
+
+    private static String cgroupLine() throws IOException {
+        boolean v1 = Files.isDirectory(Path.of("/sys/fs/cgroup/memory"));
+        return v1 ? "v1 memory controller (hybrid host: cgroup2 mounted at /sys/fs/cgroup/unified)" : "v2";
+    }
+
+    // ---- steady CPU
+
+    /**
+     * Idle with and without the agent, all pairs started together; CPU time over the same 60 s
+     * windows of each: the first full minute after start-up, and a later minute once the JIT has
+     * compiled what the agent runs (a tick a second makes methods hot only slowly).
+     */
+    void cpu(int pairs, int seconds) throws Exception {
+        int settle = 5;
+        int later = Integer.getInteger("cpu.later", 300);
+        List<Proc> with = new ArrayList<>();
+        List<Proc> without = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            Path dir = Files.createDirectories(work.resolve("cpu-" + i));
+            List<String> base = List.of("-Xmx256m", "-cp", samples.toString(), "dev.headroom.samples.Idle",
+                    Integer.toString(later + seconds + settle + 30));
+            without.add(Proc.start(dir, java(List.of(), base)));
+            with.add(Proc.start(dir, java(List.of("-javaagent:" + agent + "=eventLog=" + dir.resolve("events.jsonl")), base)));
+        }
+        for (int i = 0; i < pairs; i++) {
+            without.get(i).await("idle ready", 60);
+            with.get(i).await("idle ready", 60);
+        }
+        long t0 = System.nanoTime();
+        Thread.sleep(settle * 1000L);
+        double[][] first = window(with, without, seconds);
+        sleepUntil(t0, settle + later);
+        double[][] steady = window(with, without, seconds);
+        for (Proc p : with) {
+            p.destroy();
+        }
+        for (Proc p : without) {
+            p.destroy();
+        }
+        System.out.printf(Locale.ROOT, "Idle (`-Xmx256m`) with the agent (default options, plus an event log) and without, %d pairs, all"
+                + " started together; CPU time (utime+stime of /proc/<pid>/stat, 10 ms ticks) over the same %d s windows: the first"
+                + " from %d s after `idle ready`, the second from %d s after it.%n%n", pairs, seconds, settle, settle + later);
+        System.out.println("| window | with agent (each) | without (each) | difference, median | share of one core |");
+        System.out.println("|---|---|---|---|---|");
+        double firstShare = row("first minute (start-up just done, JIT warming up)", first, seconds);
+        double steadyShare = row(String.format(Locale.ROOT, "from %d s (steady)", settle + later), steady, seconds);
+        System.out.printf(Locale.ROOT, "%nBudget: at most 0.1 %% of one core. Measured: **%.3f %%** steady (%.3f %% in the first minute) — %s.%n",
+                steadyShare, firstShare, steadyShare <= 0.1 ? "met" : "NOT met");
+    }
+
+    private static void sleepUntil(long t0, long seconds) throws InterruptedException {
+        long left = t0 + seconds * 1_000_000_000L - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000L);
+        }
+    }
+
+    /** {with deltas, without deltas} in ms over one window. */
+    private static double[][] window(List<Proc> with, List<Proc> without, int seconds) throws Exception {
+        double[] w0 = new double[with.size()];
+        double[] n0 = new double[without.size()];
+        for (int i = 0; i < with.size(); i++) {
+            w0[i] = with.get(i).cpuMillis();
+            n0[i] = without.get(i).cpuMillis();
+        }
+        Thread.sleep(seconds * 1000L);
+        double[][] d = new double[2][with.size()];
+        for (int i = 0; i < with.size(); i++) {
+            d[0][i] = with.get(i).cpuMillis() - w0[i];
+            d[1][i] = without.get(i).cpuMillis() - n0[i];
+        }
+        return d;
+    }
+
+    private static double row(String title, double[][] d, int seconds) {
+        List<Double> w = new ArrayList<>();
+        List<Double> n = new ArrayList<>();
+        List<Double> diff = new ArrayList<>();
+        for (int i = 0; i < d[0].length; i++) {
+            w.add(d[0][i]);
+            n.add(d[1][i]);
+            diff.add(d[0][i] - d[1][i]);
+        }
+        double share = median(diff) / (seconds * 1000.0) * 100;
+        System.out.printf(Locale.ROOT, "| %s | %s ms | %s ms | %.0f ms | %.3f %% |%n", title, list(w), list(n), median(diff), share);
+        System.err.printf(Locale.ROOT, "cpu %s: with %s, without %s%n", title, list(w), list(n));
+        return share;
+    }
+
+    // ---- start
+
+    /** Wall time of a hello-world JVM with and without the agent, alternating the order (ABBA). */
+    void start(int pairs) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("start"));
+        List<String> hello = List.of("-cp", samples.toString(), "dev.headroom.samples.Hello");
+        List<String> plain = java(List.of(), hello);
+        List<String> agentOnly = java(List.of("-javaagent:" + agent), hello);
+        List<String> emptyAgent = java(List.of("-javaagent:" + EmptyAgent.jar(dir)), hello);
+        // Warm the page cache and the CDS archive first.
+        for (int i = 0; i < 3; i++) {
+            wallMillis(dir, plain);
+            wallMillis(dir, agentOnly);
+            wallMillis(dir, emptyAgent);
+        }
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        List<Double> empty = new ArrayList<>();
+        List<Double> diffs = new ArrayList<>();
+        List<Double> emptyDiffs = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            double w;
+            double n;
+            double e;
+            if (i % 2 == 0) {
+                w = wallMillis(dir, agentOnly);
+                n = wallMillis(dir, plain);
+                e = wallMillis(dir, emptyAgent);
+            } else {
+                e = wallMillis(dir, emptyAgent);
+                n = wallMillis(dir, plain);
+                w = wallMillis(dir, agentOnly);
+            }
+            with.add(w);
+            without.add(n);
+            empty.add(e);
+            diffs.add(w - n);
+            emptyDiffs.add(e - n);
+        }
+        double d = median(diffs);
+        System.out.printf(Locale.ROOT, "`java -cp headroom-sample-apps.jar dev.headroom.samples.Hello` (prints hello and exits)"
+                + " with `-javaagent:headroom-agent.jar` (default options) and without; wall time from process start to exit,"
+                + " %d pairs in alternating order after 3 warm-up pairs.%n%n", pairs);
+        System.out.println("| | with agent | without | added by the agent |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| median | %.0f ms | %.0f ms | **%.0f ms** (median of paired differences) |%n",
+                median(with), median(without), d);
+        System.out.printf(Locale.ROOT, "| quartiles of the paired differences | | | %.0f … %.0f ms |%n",
+                percentile(diffs, 25), percentile(diffs, 75));
+        System.out.printf(Locale.ROOT, "| min … max | %.0f … %.0f ms | %.0f … %.0f ms | |%n",
+                Collections.min(with), Collections.max(with), Collections.min(without), Collections.max(without));
+        System.out.printf(Locale.ROOT, "| an empty agent (a one-class jar whose premain returns at once), median | %.0f ms | %.0f ms |"
+                + " %.0f ms: what any `-javaagent` costs on this JDK |%n", median(empty), median(without), median(emptyDiffs));
+        System.out.printf(Locale.ROOT, "| Headroom beyond an empty agent | | | %.0f ms |%n", d - median(emptyDiffs));
+        System.out.printf(Locale.ROOT, "%nBudget: at most 60 ms. Measured: %.0f ms (of which %.0f ms any agent costs) — %s.%n", d,
+                median(emptyDiffs), d <= 60 ? "met" : "NOT met");
+    }
+
+    private double wallMillis(Path dir, List<String> command) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("failed: " + command);
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    // ---- throughput
+
+    void throughput(int pairs) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("throughput"));
+        List<String> app = List.of("-Xmx256m", "-Xms256m", "-cp", samples.toString(), "dev.headroom.samples.AllocationLoad", "10", "5");
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            double w;
+            double n;
+            if (i % 2 == 0) {
+                w = opsPerSecond(dir, java(List.of("-javaagent:" + agent), app));
+                n = opsPerSecond(dir, java(List.of(), app));
+            } else {
+                n = opsPerSecond(dir, java(List.of(), app));
+                w = opsPerSecond(dir, java(List.of("-javaagent:" + agent), app));
+            }
+            with.add(w);
+            without.add(n);
+            ratios.add((w / n - 1) * 100);
+            System.err.printf(Locale.ROOT, "throughput pair %d: with %.0f, without %.0f ops/s%n", i + 1, w, n);
+        }
+        double diff = median(ratios);
+        List<Double> withoutNoise = new ArrayList<>();
+        double m = median(without);
+        for (double v : without) {
+            withoutNoise.add(Math.abs(v / m - 1) * 100);
+        }
+        System.out.printf(Locale.ROOT, "AllocationLoad (one thread, about 2 KiB of short-lived objects per operation, G1,"
+                + " `-Xms256m -Xmx256m`): ops/s over 10 s after 5 s of warm-up, with and without the agent, %d pairs run one"
+                + " after the other in alternating order.%n%n", pairs);
+        System.out.println("| | with agent | without | difference |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| median ops/s | %.0f | %.0f | **%+.2f %%** (median of paired differences) |%n",
+                median(with), m, diff);
+        System.out.printf(Locale.ROOT, "| each pair | %s | %s | %s %% |%n", list(with), list(without), list(ratios, "%+.2f"));
+        System.out.printf(Locale.ROOT, "| noise: median distance of a run without the agent from their median | | %.2f %% | |%n",
+                median(withoutNoise));
+        System.out.printf(Locale.ROOT, "%nBudget: within 1 %%. Measured: %+.2f %% (noise %.2f %%) — %s.%n", diff,
+                median(withoutNoise), Math.abs(diff) <= 1 ? "met" : "NOT met");
+    }
+
+    private double opsPerSecond(Path dir, List<String> command) throws Exception {
+        Proc p = Proc.start(dir, command);
+        String done = p.await("allocation-load done:", 120);
+        p.waitFor();
+        return Double.parseDouble(done.replaceAll(".*done: ([0-9.]+) ops/s.*", "$1"));
+    }
+
+    // ---- timeliness
+
+    /** A one-step jump of the working set past the critical share: how soon is the critical event written? */
+    void timeliness(int runs) throws Exception {
+        List<Double> fromEnd = new ArrayList<>();
+        List<Double> fromStart = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path dir = Files.createDirectories(work.resolve("step-" + i));
+            Path events = dir.resolve("events.jsonl");
+            Files.deleteIfExists(events);
+            try (ChildCgroup cg = ChildCgroup.create(1024L << 20)) {
+                Proc p = Proc.start(dir, cg.wrap(java(List.of("-Xmx128m", "-XX:MaxDirectMemorySize=1g", "-javaagent:" + agent + "=eventLog=" + events
+                                + ",warnShare=0.5,criticalShare=0.6,heapDump=false,histogram=false"),
+                        List.of("-cp", samples.toString(), "dev.headroom.samples.WorkingSetStep", "650", "4", "4"))));
+                String step = p.await("working-set-step step:", 60);
+                p.await("working-set-step done", 60);
+                p.waitFor();
+                long start = Long.parseLong(step.replaceAll(".*start=(\\d+).*", "$1"));
+                long end = Long.parseLong(step.replaceAll(".*end=(\\d+).*", "$1"));
+                JsonNode critical = firstEvent(events, "critical");
+                if (critical == null) {
+                    throw new IllegalStateException("no critical event in " + events);
+                }
+                long t = Instant.parse(critical.get("time").asText()).toEpochMilli();
+                fromEnd.add((double) (t - end));
+                fromStart.add((double) (t - start));
+                System.err.printf(Locale.ROOT, "step %d: %d ms long, critical %d ms after its end%n", i + 1, end - start, t - end);
+            }
+        }
+        double worst = Collections.max(fromEnd);
+        System.out.printf(Locale.ROOT, "WorkingSetStep in a 1 GiB memory cgroup: a baseline of about 100 MiB, then 650 MiB of direct memory"
+                + " touched at once (the step takes a few hundred ms); the agent at the default 1 s interval with"
+                + " `warnShare=0.5,criticalShare=0.6` (the step lands at about 75 %% of the limit, well short of the kill)."
+                + " Delay from the end of the step (the app prints the time) to the `time` of the `critical` event; %d runs.%n%n", runs);
+        System.out.println("| | median | max | each run |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| from the end of the step | **%.0f ms** | %.0f ms | %s |%n", median(fromEnd), worst, list(fromEnd));
+        System.out.printf(Locale.ROOT, "| from the start of the step | %.0f ms | %.0f ms | %s |%n", median(fromStart),
+                Collections.max(fromStart), list(fromStart));
+        System.out.printf(Locale.ROOT, "%nBudget: seen within one interval (1000 ms). Measured: at most %.0f ms after the step — %s.%n",
+                worst, worst <= 1000 ? "met" : "NOT met");
+    }
+
+    /** HeapGrowth in a 512 MiB cgroup until the OOM kill: was the dump started with twice its time left? */
+    void dump(int runs) throws Exception {
+        System.out.println("HeapGrowth (10 and 30 MiB/s of retained objects over a 120 MiB direct baseline, `-XX:MaxRAMPercentage=80`)"
+                + " in a 512 MiB memory cgroup, until the kernel's OOM kill; default options. From the `critical` event (the"
+                + " tick that starts the dump): the forecast time to the limit, the dump's expected time, and what happened.\n");
+        System.out.println("| run | growth | secondsToLimit at the dump's start | expectedDumpSeconds | ratio | dump took | kill came after the critical event |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        int met = 0;
+        int[] rates = {10, 30};
+        for (int i = 0; i < runs * rates.length; i++) {
+            int rate = rates[i % rates.length];
+            Path dir = Files.createDirectories(work.resolve("dump-" + i));
+            Path events = dir.resolve("events.jsonl");
+            Files.deleteIfExists(events);
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path f : old.toList()) {
+                    if (f.getFileName().toString().endsWith(".hprof")) {
+                        Files.delete(f);
+                    }
+                }
+            }
+            long exitMillis;
+            try (ChildCgroup cg = ChildCgroup.create(512L << 20)) {
+                Proc p = Proc.start(dir, cg.wrap(java(List.of("-XX:MaxRAMPercentage=80", "-javaagent:" + agent + "=eventLog=" + events
+                                + ",dumpDir=" + dir + ",snapshotEvery=1s"),
+                        List.of("-cp", samples.toString(), "dev.headroom.samples.HeapGrowth", Integer.toString(rate), "120", "120"))));
+                p.waitFor();
+                exitMillis = System.currentTimeMillis();
+            }
+            JsonNode critical = firstEvent(events, "critical");
+            JsonNode heapDump = firstEvent(events, "heapDump");
+            if (critical == null) {
+                System.out.printf("| %d | %d MiB/s | no critical event | | | | |%n", i + 1, rate);
+                continue;
+            }
+            double toLimit = critical.path("secondsToLimit").asDouble(Double.NaN);
+            double expected = critical.path("expectedDumpSeconds").asDouble(Double.NaN);
+            long t = Instant.parse(critical.get("time").asText()).toEpochMilli();
+            double ratio = toLimit / expected;
+            if (ratio >= 2) {
+                met++;
+            }
+            System.out.printf(Locale.ROOT, "| %d | %d MiB/s | %.1f s | %.2f s | %.1f | %s | %.1f s |%n", i + 1, rate, toLimit, expected, ratio,
+                    heapDump == null ? "no dump" : String.format(Locale.ROOT, "%.2f s", heapDump.get("millis").asDouble() / 1000),
+                    (exitMillis - t) / 1000.0);
+        }
+        System.out.printf(Locale.ROOT, "%nBudget: the dump starts while the forecast time to the limit is at least twice the expected"
+                + " dump time. Measured: %d of %d runs — %s.%n", met, runs * rates.length, met == runs * rates.length ? "met" : "NOT met in every run");
+    }
+
+    // ---- footprint
+
+    /** The agent's own figures against a heap dump of the same JVM, and the whole cost against a JVM without it. */
+    void footprint() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("footprint"));
+        Path events = dir.resolve("events.jsonl");
+        Files.deleteIfExists(events);
+        List<String> idle = List.of("-Xmx256m", "-cp", samples.toString(), "dev.headroom.samples.Idle", "200");
+        // jfr, jmx and micrometer stay at their defaults (on), as a user has them.
+        Proc with = Proc.start(dir, java(List.of("-javaagent:" + agent + "=eventLog=" + events + ",snapshotEvery=5s"), idle));
+        Proc without = Proc.start(dir, java(List.of(), idle));
+        with.await("idle ready", 30);
+        without.await("idle ready", 30);
+        // Past the flight file's 120 samples and the second self-measure (at 60 s), so every ring is full.
+        Thread.sleep(130_000);
+        Path hprof = dir.resolve("with.hprof");
+        Files.deleteIfExists(hprof);
+        run(dir, "jcmd", Long.toString(with.pid()), "GC.heap_dump", hprof.toString());
+        String histoWith = run(dir, "jcmd", Long.toString(with.pid()), "GC.class_histogram");
+        String histoWithout = run(dir, "jcmd", Long.toString(without.pid()), "GC.class_histogram");
+        JsonNode last = lastEvent(events, "snapshot");
+        with.destroy();
+        without.destroy();
+        HeapDumpFootprint.Result dump = HeapDumpFootprint.measure(hprof);
+        long selfHeap = last.path("jvm").path("agentHeapBytes").asLong(-1);
+        long selfClasses = last.path("jvm").path("agentClasses").asLong(-1);
+        long totalWith = histogramTotal(histoWith);
+        long totalWithout = histogramTotal(histoWithout);
+        long classesWith = histogramClasses(histoWith, null);
+        long ownInHisto = histogramClasses(histoWith, "dev.headroom.");
+        System.out.println("Idle (`-Xmx256m`) with the agent (default options: JMX, JFR and the Micrometer watch on), 130 s after start"
+                + " (so the 600-sample history and the flight file's 120 samples are full); the same app without the agent beside it.\n");
+        System.out.println("| | bytes | how |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| agent's own retained heap, as it reports itself (`agentHeapBytes`) | **%s** | the agent walks its objects every minute |%n",
+                kib(selfHeap));
+        System.out.printf(Locale.ROOT, "| agent's retained heap in a heap dump of the same JVM | **%s** (%d objects) | reachable from GC roots only through the agent's objects, its classes' statics and its threads (`HeapDumpFootprint`) |%n",
+                kib(dump.retainedBytes()), dump.objects());
+        System.out.printf(Locale.ROOT, "| live heap of the whole JVM with the agent − without | %s | `GC.class_histogram` totals (%s − %s): includes the JDK's own structures the agent brings in (see below) |%n",
+                kib(totalWith - totalWithout), kib(totalWith), kib(totalWithout));
+        System.out.printf(Locale.ROOT, "%n| classes | count |%n|---|---|%n| the agent's own loaded classes, as it reports itself (`agentClasses`) | **%d** |%n",
+                selfClasses);
+        System.out.printf(Locale.ROOT, "| classes with live instances in the whole JVM with the agent (`GC.class_histogram` rows), for scale | %d |%n", classesWith);
+        System.out.println();
+        System.out.println("Largest classes in the agent's retained heap (heap dump):\n");
+        System.out.println("| class | bytes |");
+        System.out.println("|---|---|");
+        dump.byClass().entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(10)
+                .forEach(e -> System.out.printf(Locale.ROOT, "| `%s` | %s |%n", e.getKey(), kib(e.getValue())));
+        System.out.printf(Locale.ROOT, "%nBudget: own retained heap at most 2 MiB and at most 1,500 own classes. Measured: %s (heap dump: %s) and %d classes — %s.%n",
+                kib(selfHeap), kib(dump.retainedBytes()), selfClasses,
+                Math.max(selfHeap, dump.retainedBytes()) <= 2L << 20 && selfClasses <= 1500 ? "met" : "NOT met");
+        if (ownInHisto < 0) {
+            System.out.println();
+        }
+    }
+
+    private static long histogramTotal(String histo) {
+        for (String line : histo.split("\n")) {
+            if (line.trim().startsWith("Total")) {
+                String[] f = line.trim().split("\\s+");
+                return Long.parseLong(f[2]);
+            }
+        }
+        return -1;
+    }
+
+    private static long histogramClasses(String histo, String prefix) {
+        long n = 0;
+        for (String line : histo.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":") && (prefix == null || f[3].startsWith(prefix))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- helpers
+
+    private static String run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static JsonNode firstEvent(Path events, String name) throws IOException {
+        if (!Files.exists(events)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(events)) {
+            JsonNode n = JSON.readTree(line);
+            if (name.equals(n.path("event").asText())) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode lastEvent(Path events, String name) throws IOException {
+        JsonNode last = null;
+        for (String line : Files.readAllLines(events)) {
+            JsonNode n = JSON.readTree(line);
+            if (name.equals(n.path("event").asText())) {
+                last = n;
+            }
+        }
+        return last;
+    }
+
+    private static List<String> java(List<String> agentArgs, List<String> rest) {
+        List<String> c = new ArrayList<>();
+        c.add(JAVA);
+        c.addAll(agentArgs);
+        c.addAll(rest);
+        return c;
+    }
+
+    static double median(List<Double> values) {
+        return percentile(values, 50);
+    }
+
+    static double percentile(List<Double> values, double p) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double rank = p / 100 * (v.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = (int) Math.ceil(rank);
+        return v[lo] + (v[hi] - v[lo]) * (rank - lo);
+    }
+
+    private static String list(List<Double> values) {
+        return list(values, "%.0f");
+    }
+
+    private static String list(List<Double> values, String format) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : values) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(String.format(Locale.ROOT, format, v));
+        }
+        return sb.toString();
+    }
+
+    private static String kib(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.0f KiB", bytes / 1024.0);
+    }
+
+    /** A child JVM whose output is watched line by line. */
+    static final class Proc {
+        private final Process process;
+        private final List<String> lines = new ArrayList<>();
+
+        private Proc(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        synchronized (lines) {
+                            lines.add(line);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // process gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Proc start(Path dir, List<String> command) throws IOException {
+            return new Proc(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Waits for a line starting with the text (after any prefix) and returns it. */
+        String await(String text, int seconds) throws InterruptedException {
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            synchronized (lines) {
+                while (true) {
+                    for (String line : lines) {
+                        if (line.contains(text)) {
+                            return line;
+                        }
+                    }
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        throw new IllegalStateException("no '" + text + "' within " + seconds + " s; output: " + lines);
+                    }
+                    lines.wait(Math.max(1, left / 1_000_000));
+                }
+            }
+        }
+
+        void waitFor() throws InterruptedException {
+            process.waitFor(300, TimeUnit.SECONDS);
+        }
+
+        /** utime + stime of the process (every thread, the ended ones too), in ms. */
+        double cpuMillis() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 1000.0 / CLOCK_TICKS;
+        }
+
+        void destroy() throws InterruptedException {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** USER_HZ: Linux reports utime and stime in these (100 on every common architecture). */
+    static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+
+    /** A memory-limited child of this process's own v1 (or v2) memory cgroup, removed on close. */
+    static final class ChildCgroup implements AutoCloseable {
+        private final Path dir;
+
+        private ChildCgroup(Path dir) {
+            this.dir = dir;
+        }
+
+        static ChildCgroup create(long limitBytes) throws IOException {
+            Path own = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] f = line.split(":", 3);
+                if (Arrays.asList(f[1].split(",")).contains("memory")) {
+                    own = Path.of("/sys/fs/cgroup/memory" + f[2]);
+                }
+            }
+            if (own == null) {
+                throw new IOException("no v1 memory cgroup (the harness needs a writable v1 memory hierarchy, as the ITs do)");
+            }
+            Path dir = own.resolve("headroom-bench-" + Long.toHexString(System.nanoTime()));
+            Files.createDirectory(dir);
+            Files.writeString(dir.resolve("memory.limit_in_bytes"), Long.toString(limitBytes));
+            return new ChildCgroup(dir);
+        }
+
+        List<String> wrap(List<String> command) {
+            StringBuilder sh = new StringBuilder("echo $$ > '" + dir.resolve("cgroup.procs") + "' && exec");
+            for (String arg : command) {
+                sh.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+            }
+            return List.of("/bin/sh", "-c", sh.toString());
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (String pid : Files.readString(dir.resolve("cgroup.procs")).trim().split("\n")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(p -> {
+                        p.destroyForcibly();
+                        try {
+                            p.onExit().get(10, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                }
+            }
+            for (int i = 0; i < 50; i++) {
+                try {
+                    Files.delete(dir);
+                    return;
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+}
