@@ -110,6 +110,10 @@ final class AgentRuntime implements Runnable {
         lastNmtRead = now;
         write(now, "start", json -> StartEvent.write(json, first, sensor, options, how));
         console.say(StartEvent.line(first));
+        String missing = RuntimeModules.boot().missing();
+        if (missing != null) {
+            problems.report("runtime", missing);
+        }
         Startup.report(first, sensor.jvmReader().flags(), console, eventLog);
 
         history = new History();
@@ -142,7 +146,9 @@ final class AgentRuntime implements Runnable {
                 evidence.marginBytes()));
         publishers = Publishers.start(options, latest,
                 new Operations(manualDumper, histogram, relief, this::report),
-                line -> problems.report("publish", line), bridge);
+                // Keyed by the line's first word (JMX, JFR, ...), so that one publisher's problem
+                // does not silence another's: the reporter says each source once.
+                line -> problems.report("publish " + firstWord(line), line), bridge);
         responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
 
         Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
@@ -253,6 +259,14 @@ final class AgentRuntime implements Runnable {
                 problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + t);
             }
         }
+    }
+
+    private static String firstWord(String line) {
+        int end = 0;
+        while (end < line.length() && Character.isLetterOrDigit(line.charAt(end))) {
+            end++;
+        }
+        return line.substring(0, end);
     }
 
     /** The reconciliation of the latest reading as text (the MBean's {@code report()}). */
