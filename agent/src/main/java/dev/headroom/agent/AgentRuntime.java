@@ -151,8 +151,13 @@ final class AgentRuntime implements Runnable {
                 line -> problems.report("publish " + firstWord(line), line), bridge);
         responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
 
+        // The default flight file lives in the private evidence directory, made (0700) now: written
+        // to directory.chosen() it landed in a shared working directory, or, when the dump
+        // directory did not exist yet, created it with the umask's 0755 before the dumper could
+        // make it private (found by FaultDumpIT).
+        EvidenceDirectory.Prepared prepared = options.outputs().flightFile() != null ? null : directory.prepare();
         Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
-                : FlightFile.defaultPath(directory.chosen());
+                : FlightFile.defaultPath(prepared.ok() ? prepared.dir() : directory.chosen());
         previousRun(now, flightPath);
         flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
         terminationLog = terminationLog(options.outputs().terminationLog());
