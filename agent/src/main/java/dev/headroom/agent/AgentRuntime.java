@@ -82,10 +82,11 @@ final class AgentRuntime implements Runnable {
         } catch (Throwable t) {
             // A bug of ours must end the agent, never the application.
             try {
-                System.err.println("headroom: stopped after an internal error: " + t);
+                String message = "stopped after an internal error: " + t + where(t);
+                System.err.println("headroom: " + message);
                 eventLog.write(System.currentTimeMillis(), "problem", json -> {
                     json.writeStringField("source", "agent");
-                    json.writeStringField("message", "stopped after an internal error: " + t);
+                    json.writeStringField("message", message);
                 });
             } catch (Throwable ignored) {
                 // Nothing else to do.
@@ -247,7 +248,7 @@ final class AgentRuntime implements Runnable {
                 });
             }
         } catch (RuntimeException | LinkageError e) {
-            problems.report("tick", "a tick failed: " + e);
+            problems.report("tick", "a tick failed: " + e + where(e));
         }
     }
 
@@ -264,6 +265,19 @@ final class AgentRuntime implements Runnable {
                 problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + t);
             }
         }
+    }
+
+    /**
+     * Where an unexpected failure came from: the first frame of ours, so that the one line a user
+     * can paste into a bug report says more than the exception's name.
+     */
+    static String where(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.headroom.") && !frame.getClassName().startsWith("dev.headroom.shaded.")) {
+                return " (at " + frame + ")";
+            }
+        }
+        return "";
     }
 
     private static String firstWord(String line) {

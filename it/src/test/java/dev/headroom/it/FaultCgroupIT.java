@@ -85,7 +85,7 @@ class FaultCgroupIT {
         try (AgentJvm app = AgentJvm.start(work, null,
                 List.of(AgentJvm.agentOption(fixture.options() + ",eventLog=" + log
                         + ",interval=50ms,snapshotEvery=50ms"), "-Xmx64m"),
-                "dev.headroom.samples.Idle", "20")) {
+                "dev.headroom.samples.Idle", "12")) {
             EventLogFile events = new EventLogFile(log);
             Predicate<JsonNode> fromFixture = s -> CgroupFixture.CGROUP_PATH.equals(s.path("cgroup").path("path").asText())
                     && s.path("limitBytes").asLong() == limit;
