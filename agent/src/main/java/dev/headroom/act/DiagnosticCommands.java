@@ -40,7 +40,7 @@ interface DiagnosticCommands {
                         return true;
                     }
                 }
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
                 // No DiagnosticCommand MBean (not HotSpot, or management stripped): nothing offered.
             }
             return false;
@@ -48,8 +48,15 @@ interface DiagnosticCommands {
 
         @Override
         public String run(String operation, String... arguments) throws Exception {
-            Object out = ManagementFactory.getPlatformMBeanServer()
-                    .invoke(name(), operation, new Object[] {arguments}, SIGNATURE);
+            Object out;
+            try {
+                out = ManagementFactory.getPlatformMBeanServer()
+                        .invoke(name(), operation, new Object[] {arguments}, SIGNATURE);
+            } catch (LinkageError e) {
+                // A runtime without java.management (jlink, --limit-modules): callers handle an
+                // Exception, and an Error escaping here once ended the agent's thread.
+                throw new IllegalStateException("this runtime has no java.management module: " + e, e);
+            }
             return out == null ? "" : out.toString();
         }
 

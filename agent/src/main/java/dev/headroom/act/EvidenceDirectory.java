@@ -199,7 +199,8 @@ public final class EvidenceDirectory {
         try {
             return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("HeapDumpPath").getValue();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a runtime without the jdk.management module (jlink, --limit-modules).
             return null;
         }
     }

@@ -109,6 +109,9 @@ public final class HeapDumper {
     public synchronized HeapDumpResult dump(boolean live) {
         try {
             return checkedDump(live);
+        } catch (LinkageError e) {
+            // A runtime without java.management or jdk.management (jlink, --limit-modules).
+            return HeapDumpResult.skipped("this runtime cannot write heap dumps: " + e);
         } catch (RuntimeException e) {
             return HeapDumpResult.failed(-1, "unexpected: " + e);
         }

@@ -142,7 +142,8 @@ public final class NmtEvidence {
             String v = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("NativeMemoryTracking").getValue();
             return v != null && !"off".equals(v);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a runtime without the jdk.management module (jlink, --limit-modules).
             return false;
         }
     }

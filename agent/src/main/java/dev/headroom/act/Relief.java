@@ -142,7 +142,8 @@ public final class Relief {
     private static HotSpotDiagnosticMXBean hotspot() {
         try {
             return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a runtime without the jdk.management module (jlink, --limit-modules).
             return null;
         }
     }

@@ -101,10 +101,11 @@ final class AgentRuntime implements Runnable {
         } catch (Throwable t) {
             // A bug of ours must end the agent, never the application.
             try {
-                System.err.println("headroom: stopped after an internal error: " + t);
+                String message = "stopped after an internal error: " + t + where(t);
+                System.err.println("headroom: " + message);
                 eventLog.write(System.currentTimeMillis(), "problem", json -> {
                     json.writeStringField("source", "agent");
-                    json.writeStringField("message", "stopped after an internal error: " + t);
+                    json.writeStringField("message", message);
                 });
             } catch (Throwable ignored) {
                 // Nothing else to do.
@@ -131,6 +132,10 @@ final class AgentRuntime implements Runnable {
         int ownClasses = ownHeap.ownClasses();
         write(now, "start", json -> StartEvent.write(json, first, sensor, options, how, ownClasses));
         console.say(StartEvent.line(first));
+        String missing = RuntimeModules.boot().missing();
+        if (missing != null) {
+            problems.report("runtime", missing);
+        }
         Startup.report(first, sensor.jvmReader().flags(), console, eventLog);
 
         history = new History();
@@ -169,11 +174,17 @@ final class AgentRuntime implements Runnable {
                 evidence.marginBytes()));
         publishers = Publishers.start(options, latest,
                 new Operations(manualDumper, histogram, relief, this::report),
-                line -> problems.report("publish", line), bridge);
+                // Keyed by the line's first word (JMX, JFR, ...), so that one publisher's problem
+                // does not silence another's: the reporter says each source once.
+                line -> problems.report("publish " + firstWord(line), line), bridge);
         responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
 
+        // The default flight file lives in the private evidence directory, made (0700) above: written
+        // to directory.chosen() it landed in a shared working directory, or, when the dump
+        // directory did not exist yet, created it with the umask's 0755 before the dumper could
+        // make it private (found by FaultDumpIT).
         Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
-                : FlightFile.defaultPath(directory.chosen());
+                : FlightFile.defaultPath(prepared.ok() ? prepared.dir() : directory.chosen());
         previousRun(now, flightPath);
         flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
         terminationLog = terminationLog(options.outputs().terminationLog());
@@ -273,7 +284,7 @@ final class AgentRuntime implements Runnable {
                 });
             }
         } catch (RuntimeException | LinkageError e) {
-            problems.report("tick", "a tick failed: " + e);
+            problems.report("tick", "a tick failed: " + e + where(e));
         }
     }
 
@@ -296,6 +307,27 @@ final class AgentRuntime implements Runnable {
                 problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + t);
             }
         }
+    }
+
+    /**
+     * Where an unexpected failure came from: the first frame of ours, so that the one line a user
+     * can paste into a bug report says more than the exception's name.
+     */
+    static String where(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.headroom.") && !frame.getClassName().startsWith("dev.headroom.shaded.")) {
+                return " (at " + frame + ")";
+            }
+        }
+        return "";
+    }
+
+    private static String firstWord(String line) {
+        int end = 0;
+        while (end < line.length() && Character.isLetterOrDigit(line.charAt(end))) {
+            end++;
+        }
+        return line.substring(0, end);
     }
 
     /** The reconciliation of the latest reading as text (the MBean's {@code report()}). */

@@ -49,6 +49,8 @@ public final class Sensor {
     private byte[] lastMembership;
     private final Path membership;
     private final PseudoFiles membershipFile = new PseudoFiles();
+    /** The directory last read successfully, while the process's membership has not changed since. */
+    private Path readable;
 
     public Sensor(Path procRoot, Path cgroupRoot, long limitOption, Problems problems) {
         this.procRoot = procRoot;
@@ -130,6 +132,7 @@ public final class Sensor {
             // The process was moved to another cgroup (or this is the first tick): the old
             // directory may still be readable, so only this file tells us to look again.
             relocate = true;
+            readable = null;
         }
         if (relocate) {
             relocate = false;
@@ -138,7 +141,19 @@ public final class Sensor {
             }
             try {
                 Located located = CgroupLocator.locate(procRoot, cgroupRoot, hostMemoryBytes);
-                cgroupReader = located.reader().orElse(null);
+                CgroupMemoryReader found = located.reader().orElse(null);
+                if (readable != null && (found == null || !found.directory().equals(readable))) {
+                    // Still in the same cgroup, but its directory is gone (cgroupfs unmounted or
+                    // masked): the locator's fallback for a missing directory (the mount point,
+                    // right for JDK-8286212 bind mounts at start) would now read a parent, even
+                    // the host's root, under our cgroup's name. Read nothing, and look again each
+                    // tick until it is back (found by FaultCgroupIT: a vanished directory became
+                    // the whole machine's 1.6 GB; and a locate that found nothing was never retried).
+                    relocate = true;
+                    cgroupReader = null;
+                    return null;
+                }
+                cgroupReader = found;
                 locateNotes = located.notes();
             } catch (IOException | RuntimeException e) {
                 problems.report("cgroup", "cannot locate the memory cgroup: " + e);
@@ -149,7 +164,9 @@ public final class Sensor {
             return null;
         }
         try {
-            return cgroupReader.read();
+            CgroupMemory read = cgroupReader.read();
+            readable = cgroupReader.directory();
+            return read;
         } catch (IOException | RuntimeException e) {
             // The files vanished or the process moved: locate again next tick.
             problems.report("cgroup", "cannot read " + cgroupReader.directory() + ": " + e);

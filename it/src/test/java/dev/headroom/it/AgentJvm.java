@@ -36,11 +36,21 @@ final class AgentJvm implements AutoCloseable {
      */
     static AgentJvm start(Path workDir, MemoryCgroup cgroup, List<String> jvmArgs, String mainClass, String... args)
             throws IOException {
+        return start(workDir, cgroup, jvmArgs, List.of(), mainClass, args);
+    }
+
+    /** As above, with more jars on the class path after the sample apps' (e.g. Micrometer's). */
+    static AgentJvm start(Path workDir, MemoryCgroup cgroup, List<String> jvmArgs, List<Path> classPath,
+                          String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(SAMPLES_JAR.toAbsolutePath().toString());
+        StringBuilder cp = new StringBuilder(SAMPLES_JAR.toAbsolutePath().toString());
+        for (Path jar : classPath) {
+            cp.append(java.io.File.pathSeparatorChar).append(jar.toAbsolutePath());
+        }
+        command.add(cp.toString());
         command.add(mainClass);
         command.addAll(List.of(args));
         if (cgroup != null) {

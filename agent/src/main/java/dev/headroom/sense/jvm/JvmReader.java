@@ -16,12 +16,14 @@ import java.util.List;
  * What the JVM says of its own memory, through its MXBeans. The beans are looked up once; {@link #read} only asks
  * them, so it is cheap enough for every tick. Nothing here throws: a bean that is missing or fails leaves its fields
  * at {@code -1} (or its list empty).
+ *
+ * <p>A runtime may lack the {@code java.management} module altogether ({@code jlink} without it,
+ * {@code --limit-modules}): then every bean is missing. No array or constant of a bean type is
+ * made outside a guarded block, since creating one loads the type and would fail the class's
+ * own initialisation (found by FaultJdkIT: {@code NoClassDefFoundError: MemoryPoolMXBean} ended
+ * the agent).
  */
 public final class JvmReader {
-
-    private static final MemoryPoolMXBean[] NO_POOLS = new MemoryPoolMXBean[0];
-    private static final BufferPoolMXBean[] NO_BUFFER_POOLS = new BufferPoolMXBean[0];
-    private static final GarbageCollectorMXBean[] NO_COLLECTORS = new GarbageCollectorMXBean[0];
 
     private final MemoryMXBean memory;
     private final MemoryPoolMXBean[] pools;
@@ -34,23 +36,23 @@ public final class JvmReader {
 
     public JvmReader() {
         MemoryMXBean memoryBean = null;
-        MemoryPoolMXBean[] poolBeans = NO_POOLS;
-        BufferPoolMXBean[] bufferBeans = NO_BUFFER_POOLS;
+        MemoryPoolMXBean[] poolBeans = null;
+        BufferPoolMXBean[] bufferBeans = null;
         ThreadMXBean threadBean = null;
         ClassLoadingMXBean classBean = null;
-        GarbageCollectorMXBean[] gcBeans = NO_COLLECTORS;
+        GarbageCollectorMXBean[] gcBeans = null;
         try {
             memoryBean = ManagementFactory.getMemoryMXBean();
         } catch (RuntimeException | LinkageError e) {
             // stays null: heap fields -1
         }
         try {
-            poolBeans = ManagementFactory.getMemoryPoolMXBeans().toArray(NO_POOLS);
+            poolBeans = ManagementFactory.getMemoryPoolMXBeans().toArray(new MemoryPoolMXBean[0]);
         } catch (RuntimeException | LinkageError e) {
             // no pools
         }
         try {
-            bufferBeans = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).toArray(NO_BUFFER_POOLS);
+            bufferBeans = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).toArray(new BufferPoolMXBean[0]);
         } catch (RuntimeException | LinkageError e) {
             // no buffer pools
         }
@@ -65,7 +67,7 @@ public final class JvmReader {
             // loaded classes -1
         }
         try {
-            gcBeans = ManagementFactory.getGarbageCollectorMXBeans().toArray(NO_COLLECTORS);
+            gcBeans = ManagementFactory.getGarbageCollectorMXBeans().toArray(new GarbageCollectorMXBean[0]);
         } catch (RuntimeException | LinkageError e) {
             // gc counters -1
         }
@@ -128,6 +130,9 @@ public final class JvmReader {
     }
 
     private List<MemoryPoolUsage> poolUsages() {
+        if (pools == null) {
+            return List.of();
+        }
         List<MemoryPoolUsage> usages = new ArrayList<>(pools.length);
         for (MemoryPoolMXBean pool : pools) {
             String name = "?";
@@ -160,6 +165,9 @@ public final class JvmReader {
     }
 
     private List<BufferPoolUsage> bufferPoolUsages() {
+        if (bufferPools == null) {
+            return List.of();
+        }
         List<BufferPoolUsage> usages = new ArrayList<>(bufferPools.length);
         for (BufferPoolMXBean pool : bufferPools) {
             try {
@@ -191,6 +199,9 @@ public final class JvmReader {
     // Collectors answer -1 when they do not count (e.g. a concurrent phase bean); those are left out of the sum.
     private long gcCount() {
         long sum = -1;
+        if (collectors == null) {
+            return sum;
+        }
         for (GarbageCollectorMXBean collector : collectors) {
             try {
                 long count = collector.getCollectionCount();
@@ -206,6 +217,9 @@ public final class JvmReader {
 
     private long gcTimeMillis() {
         long sum = -1;
+        if (collectors == null) {
+            return sum;
+        }
         for (GarbageCollectorMXBean collector : collectors) {
             try {
                 long millis = collector.getCollectionTime();
@@ -220,6 +234,9 @@ public final class JvmReader {
     }
 
     private static List<String> collectorNames(GarbageCollectorMXBean[] collectors) {
+        if (collectors == null) {
+            return List.of();
+        }
         List<String> names = new ArrayList<>(collectors.length);
         for (GarbageCollectorMXBean collector : collectors) {
             try {

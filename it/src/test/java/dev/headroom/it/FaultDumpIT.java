@@ -1,0 +1,212 @@
+package dev.headroom.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Heap dumps where the disk says no: a file system that fills up during the dump, one too small
+ * from the start, a read-only one, a directory that does not exist yet, and tmpfs (memory charged
+ * to the very limit the dump is meant to beat). Each time the application runs on to its own end
+ * and the agent says once, with a reason, what became of the dump, leaving no partial file.
+ */
+class FaultDumpIT {
+
+    private static final long MIB = 1024 * 1024;
+    private static final Set<String> OUTCOMES = Set.of("heapDump", "heapDumpSkipped", "heapDumpFailed");
+    /** Critical from the first tick (an idle JVM is above 2% of 300 MiB), and any dump counts as quick. */
+    private static final String CRITICAL_AT_ONCE = "warnShare=0.01,criticalShare=0.02,dumpSpeed=100g";
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void needsCgroups() {
+        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+    }
+
+    @BeforeEach
+    void needsMounts() {
+        assumeTrue(Mounts.available(work), "this machine does not let the test mount file systems");
+    }
+
+    @Test
+    void aDiskThatFillsDuringTheDumpFailsItWithAReasonAndLeavesNoPartialFile() throws Exception {
+        Path log = work.resolve("events.jsonl");
+        try (Mounts mounts = new Mounts();
+             MemoryCgroup cgroup = MemoryCgroup.create(3072 * MIB)) {
+            Path disk = mounts.tmpfs(work.resolve("disk"), "3g");
+            // Critical once the 700 MiB live set is in (20% of 3 GiB is 614 MiB): the dump is then
+            // big enough to take a while, and the test fills the disk as soon as the file appears.
+            try (AgentJvm app = AgentJvm.start(work, cgroup,
+                    List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=100ms,dumpDir=" + disk
+                            + ",dumpForce=true,warnShare=0.15,criticalShare=0.2,dumpSpeed=100g"), "-Xmx1500m"),
+                    "dev.headroom.samples.GcSawtooth", "700", "20", "12")) {
+                AtomicReference<String> filled = new AtomicReference<>();
+                Thread filler = new Thread(() -> filled.set(fillWhenADumpAppears(disk, app.process)), "filler");
+                filler.start();
+
+                List<JsonNode> events = new EventLogFile(log).awaitEvents(FaultDumpIT::hasOutcome,
+                        Duration.ofSeconds(60), app.process);
+                filler.join(10_000);
+                JsonNode outcome = outcome(events);
+                assertEquals("heapDumpFailed", outcome.get("event").asText(),
+                        "the disk was filled (" + filled.get() + "), so the dump cannot have succeeded: " + outcome);
+                assertTrue(outcome.get("reason").asText().contains("No space left on device"), outcome.toString());
+                assertEquals(List.of(), hprofFiles(disk), "no partial dump is left behind");
+
+                assertEquals(0, app.waitFor(60), "the application's exit code");
+                assertTrue(app.stdoutText().contains("gc-sawtooth done"), "the application ran to its end");
+                assertEquals(1, linesStartingWith(app, "headroom: heap dump failed:"), app.stderrText());
+            }
+        }
+    }
+
+    @Test
+    void aFileSystemTooSmallForTheHeapIsRefusedBeforeWriting() throws Exception {
+        try (Mounts mounts = new Mounts()) {
+            Path small = mounts.tmpfs(work.resolve("small"), "16m");
+            JsonNode outcome = dumpInto(small, ",dumpForce=true");
+            assertEquals("heapDumpSkipped", outcome.get("event").asText(), outcome.toString());
+            assertTrue(outcome.get("reason").asText().startsWith("not enough disk space in " + small), outcome.toString());
+            assertEquals(List.of(), hprofFiles(small));
+        }
+    }
+
+    @Test
+    void aDumpDirectoryOnTmpfsIsRefusedWithOneReason() throws Exception {
+        try (Mounts mounts = new Mounts()) {
+            Path tmpfs = mounts.tmpfs(work.resolve("tmpfs"), "256m");
+            JsonNode outcome = dumpInto(tmpfs, "");
+            assertEquals("heapDumpSkipped", outcome.get("event").asText(), outcome.toString());
+            assertEquals(tmpfs + " is on tmpfs, which is memory charged to this container's limit: a dump there"
+                    + " would hasten the OOM kill (set a dumpDir on disk, or force to override)",
+                    outcome.get("reason").asText());
+            assertEquals(List.of(), hprofFiles(tmpfs));
+        }
+    }
+
+    @Test
+    void aReadOnlyDumpDirectoryFailsTheDumpWithAReason() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("read-only"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try (Mounts mounts = new Mounts()) {
+            mounts.readOnly(dir);
+            JsonNode outcome = dumpInto(dir, "");
+            assertTrue(Set.of("heapDumpFailed", "heapDumpSkipped").contains(outcome.get("event").asText()),
+                    outcome.toString());
+            assertTrue(outcome.get("reason").asText().contains("Read-only file system"), outcome.toString());
+            assertEquals(List.of(), hprofFiles(dir));
+        }
+    }
+
+    @Test
+    void aMissingDumpDirectoryIsCreatedPrivateAndTheDumpIsPrivateToo() throws Exception {
+        Path dir = work.resolve("not-yet/evidence");
+        JsonNode outcome = dumpInto(dir, "");
+        assertEquals("heapDump", outcome.get("event").asText(), outcome.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        Path dump = Path.of(outcome.get("path").asText());
+        assertEquals(dir, dump.getParent());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)));
+        assertEquals(Files.size(dump), outcome.get("bytes").asLong());
+        try (InputStream in = Files.newInputStream(dump)) {
+            assertEquals("JAVA PROFILE 1.0.2", new String(in.readNBytes(18), StandardCharsets.US_ASCII));
+        }
+    }
+
+    /**
+     * Runs an idle JVM that is critical from its first tick with the dump directory {@code dir},
+     * waits for the dump's outcome, checks that the application ran to its end and that the
+     * agent said one line about the dump, and returns the outcome event.
+     */
+    private JsonNode dumpInto(Path dir, String moreOptions) throws Exception {
+        Path log = work.resolve("events.jsonl");
+        try (MemoryCgroup cgroup = MemoryCgroup.create(300 * MIB);
+             AgentJvm app = AgentJvm.start(work, cgroup,
+                     List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=100ms,dumpDir=" + dir + ","
+                             + CRITICAL_AT_ONCE + moreOptions), "-Xmx64m"),
+                     "dev.headroom.samples.Idle", "6")) {
+            List<JsonNode> events = new EventLogFile(log).awaitEvents(FaultDumpIT::hasOutcome, Duration.ofSeconds(30),
+                    app.process);
+            assertEquals(0, app.waitFor(60), "the application's exit code");
+            assertTrue(app.stdoutText().contains("idle done"), "the application ran to its end");
+            events = new EventLogFile(log).events();
+            assertEquals(1, events.stream().filter(e -> OUTCOMES.contains(e.path("event").asText())).count(),
+                    "one dump outcome: " + events);
+            assertEquals(1, linesStartingWith(app, "headroom: heap dump "), app.stderrText());
+            return outcome(events);
+        }
+    }
+
+    /**
+     * Waits for a {@code .hprof} to appear in the tmpfs, then shrinks the tmpfs to what it holds
+     * plus 1 MiB, so the dump being written runs out of space. Returns what it did, for messages.
+     */
+    private static String fillWhenADumpAppears(Path tmpfs, Process app) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try {
+            while (System.nanoTime() < deadline && app.isAlive()) {
+                if (!hprofFiles(tmpfs).isEmpty()) {
+                    FileStore store = Files.getFileStore(tmpfs);
+                    for (int attempt = 0; attempt < 20; attempt++) {
+                        long used = store.getTotalSpace() - store.getUnallocatedSpace();
+                        try {
+                            Mounts.resize(tmpfs, used + MIB);
+                            return "shrunk to " + (used + MIB) + " bytes with a dump file present";
+                        } catch (IOException growing) {
+                            // The dump wrote past our figure before the remount: read it again.
+                        }
+                    }
+                    return "could not shrink the tmpfs";
+                }
+                Thread.sleep(1);
+            }
+            return "no dump file appeared";
+        } catch (IOException | InterruptedException e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static boolean hasOutcome(List<JsonNode> events) {
+        return outcome(events) != null;
+    }
+
+    private static JsonNode outcome(List<JsonNode> events) {
+        for (JsonNode e : events) {
+            if (OUTCOMES.contains(e.path("event").asText())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    static List<Path> hprofFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".hprof")).toList();
+        }
+    }
+
+    private static long linesStartingWith(AgentJvm app, String prefix) throws IOException {
+        return app.stderrText().lines().filter(l -> l.startsWith(prefix)).count();
+    }
+}
