@@ -23,8 +23,9 @@ import java.util.Set;
  *       {@code CRITICAL} at {@code criticalShare};</li>
  *   <li>a forecast at {@code minConfidence} or more: {@code WARNING} when the limit is due within
  *       {@code horizon}; {@code CRITICAL} when it is due sooner than
- *       {@code expectedDumpSeconds × dumpMarginFactor + interval}, so a dump starts while at least
- *       twice its expected time remains;</li>
+ *       {@code expectedDumpSeconds × dumpMarginFactor + interval} (3 by default), so a dump starts
+ *       while at least twice its expected time remains even when the forecast falls one expected
+ *       dump time faster than one interval a tick;</li>
  *   <li>the live heap forecast to fill max heap within the horizon when max heap, not the limit, is
  *       the heap's ceiling: {@code WARNING} (an OutOfMemoryError, not a kill, is coming);</li>
  *   <li>kernel counters (see {@link PressureSignals}).</li>

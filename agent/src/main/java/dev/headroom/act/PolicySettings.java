@@ -16,7 +16,11 @@ package dev.headroom.act;
  *                            hovering at the line gives one warning, not a stream (60)
  * @param minConfidence       a forecast counts only at this confidence or more (0.5)
  * @param dumpMarginFactor    critical (dump now) when the limit is forecast sooner than
- *                            {@code expectedDumpSeconds * dumpMarginFactor + interval} (2.0)
+ *                            {@code expectedDumpSeconds * dumpMarginFactor + interval} (3.0): the
+ *                            dump must start with at least twice its expected time left, and one
+ *                            more expected time is kept for a forecast that falls faster than one
+ *                            interval a tick (a step of the working set larger than any seen before,
+ *                            as G1's expansions grow with the heap: docs/performance.md)
  * @param dumpBytesPerSecond  how fast a heap dump writes the heap in use. 200 MiB/s by default: on
  *                            the development machine HotSpot wrote 300–430 MiB of heap in 0.2–0.4 s
  *                            (1–2 GiB/s) into the page cache; a container's disk, its I/O limit and
@@ -63,7 +67,7 @@ public record PolicySettings(
     }
 
     public static PolicySettings defaults() {
-        return new PolicySettings(1, 300, 0.85, 0.95, 0.05, 30, 60, 0.5, 2.0, 200L << 20, 1, 3600, 0.5, 10, 5);
+        return new PolicySettings(1, 300, 0.85, 0.95, 0.05, 30, 60, 0.5, 3.0, 200L << 20, 1, 3600, 0.5, 10, 5);
     }
 
     public PolicySettings withIntervalSeconds(double seconds) {

@@ -12,6 +12,7 @@ import dev.headroom.act.PolicySettings;
 import dev.headroom.act.Relief;
 import dev.headroom.act.flight.FlightFile;
 import dev.headroom.act.flight.PreviousRun;
+import dev.headroom.act.flight.RewriteCadence;
 import dev.headroom.act.flight.TerminationLog;
 import dev.headroom.config.Options;
 import dev.headroom.forecast.Forecast;
@@ -46,18 +47,14 @@ final class AgentRuntime implements Runnable {
 
     /**
      * How often the agent measures itself (its retained heap, its loaded classes): a walk of its
-     * objects costs a few milliseconds, and what it holds is bounded by its settings, so once a
-     * minute is plenty.
+     * objects costs a few milliseconds (code run this rarely stays interpreted), and what it holds
+     * is bounded by its settings, so every few minutes is plenty. The first measurement is at start,
+     * the second after {@link #FOOTPRINT_FIRST_MILLIS}, when the flight file's history is full.
      */
-    static final long FOOTPRINT_EVERY_MILLIS = 60_000;
+    static final long FOOTPRINT_EVERY_MILLIS = 300_000;
 
-    /**
-     * While the level is OK the flight file is rewritten at most this often (every tick otherwise):
-     * a rewrite (create, write, rename over the old file) was the largest part of the agent's steady
-     * CPU (docs/performance.md), and while all is well a few seconds of staleness lose nothing the
-     * history in the file does not keep (every tick's sample is still recorded).
-     */
-    static final long FLIGHT_QUIET_EVERY_MILLIS = 5_000;
+    /** See {@link #FOOTPRINT_EVERY_MILLIS}. */
+    static final long FOOTPRINT_FIRST_MILLIS = 130_000;
 
     private final Options options;
     private final Instrumentation instrumentation;
@@ -80,7 +77,8 @@ final class AgentRuntime implements Runnable {
     private long lastNmtRead;
     private OwnHeap ownHeap;
     private long lastFootprint;
-    private long lastFlightWrite;
+    private long footprintEvery = FOOTPRINT_FIRST_MILLIS;
+    private final RewriteCadence flightCadence = RewriteCadence.defaults();
     private boolean eventLogFailed;
     private boolean flightFileFailed;
 
@@ -260,8 +258,9 @@ final class AgentRuntime implements Runnable {
             if (nmtDue) {
                 lastNmtRead = now;
             }
-            if (now - lastFootprint >= FOOTPRINT_EVERY_MILLIS || now < lastFootprint) {
+            if (now - lastFootprint >= footprintEvery || now < lastFootprint) {
                 measureSelf(now);
+                footprintEvery = FOOTPRINT_EVERY_MILLIS;
             }
             Snapshot snapshot = sensor.sample(now, nmtDue);
             Breakdown breakdown = Reconciler.reconcile(snapshot);
@@ -289,12 +288,7 @@ final class AgentRuntime implements Runnable {
     }
 
     private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
-        long now = s.epochMillis();
-        boolean rewrite = d.level() != Level.OK || d.changed() || now - lastFlightWrite >= FLIGHT_QUIET_EVERY_MILLIS
-                || now < lastFlightWrite;
-        if (rewrite) {
-            lastFlightWrite = now;
-        }
+        boolean rewrite = flightCadence.due(s.epochMillis(), d.level(), d.changed(), s.workingSetBytes(), s.limitBytes());
         IOException failure = flightFile.update(s, b, f, d.level(), rewrite);
         if (failure != null && !flightFileFailed) {
             flightFileFailed = true;

@@ -1,26 +1,22 @@
 package dev.headroom.agent;
 
-import dev.headroom.config.OptionException;
-import dev.headroom.config.Options;
-import dev.headroom.config.OptionsParser;
-import dev.headroom.publish.LatestReading;
-import dev.headroom.publish.micrometer.MeterRegistryWatch;
-import dev.headroom.publish.micrometer.MicrometerBridge;
-
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The agent's entry points. They do almost nothing on the caller's thread: they read the options
- * (string work only, so a malformed one is reported before the application's first line) and
- * start the agent's own daemon thread. No JMX, no logging framework, no file is touched here (the
- * application may not have configured those yet, and touching them first can change how it
- * starts). Nothing is ever thrown back into the application.
+ * The agent's entry points. They do almost nothing on the caller's thread: they start the agent's
+ * own daemon thread, which reads the options (a malformed one is reported there in one line, and
+ * the agent stays off), starts watching for Micrometer and builds the runtime. No JMX, no logging
+ * framework, no file is touched on the caller's thread (the application may not have configured
+ * those yet, and touching them first can change how it starts). Nothing is ever thrown back into
+ * the application.
  *
- * <p>What runs here is measured (docs/performance.md, start): no lambda (the first one of a JVM
- * sets up java.lang.invoke, milliseconds on the main thread) and no reference to the agent's
- * runtime classes beyond {@link Later}, so that their loading and verification (which pulls in
- * Jackson and the rest) happens on the agent's own thread.
+ * <p>What runs here is measured (docs/performance.md, start): every class loaded from the agent's
+ * jar on the application's main thread costs it a few hundred microseconds (lookup, inflate,
+ * define, verify, all interpreted this early), so only this class, {@link Later} and
+ * {@link AwaitOptions} load there. {@link Later} only calls {@link AgentStart}, so verifying it
+ * loads nothing else. No lambda (the
+ * first one of a JVM sets up java.lang.invoke, milliseconds on the main thread).
  */
 public final class HeadroomAgent {
 
@@ -45,29 +41,16 @@ public final class HeadroomAgent {
                 System.err.println("headroom: already running in this JVM; the second start (" + how + ") is ignored");
                 return;
             }
-            Options options;
-            try {
-                options = OptionsParser.parse(agentArgs, System.getProperties(), System.getenv());
-            } catch (OptionException e) {
-                STARTED.set(false);
-                System.err.println(e.getMessage());
-                return;
-            }
-            LatestReading latest = new LatestReading();
-            MeterRegistryWatch watch = null;
-            if (options.outputs().micrometer() && instrumentation != null) {
-                // Here, not on the agent's thread: the transformer that notices Micrometer must be
-                // in place before the application's main loads it. It only compares class names;
-                // the bridge behind it is built on the agent's thread, and Byte Buddy is touched
-                // only once Micrometer shows up.
-                watch = MeterRegistryWatch.install(instrumentation);
-            }
-            Thread thread = new Thread(new Later(options, instrumentation, how, latest, watch), "headroom");
+            Thread thread = new Thread(new Later(agentArgs, instrumentation, how), "headroom");
             thread.setDaemon(true);
             thread.start();
+            // An application that ends at once must not take the agent's one line about a
+            // malformed option with it: the exit waits until the options were read.
+            Runtime.getRuntime().addShutdownHook(new Thread(new AwaitOptions(), "headroom-options"));
         } catch (Throwable t) {
             // Never let the agent stop the application from starting.
             try {
+                STARTED.set(false);
                 System.err.println("headroom: agent disabled: could not start: " + t);
             } catch (Throwable ignored) {
                 // stderr itself failed; there is nobody left to tell.
@@ -75,49 +58,60 @@ public final class HeadroomAgent {
         }
     }
 
-    /** Builds the runtime on the agent's thread, so its classes load and verify there. */
+    /** Guards {@link #optionsRead}. */
+    private static final Object OPTIONS = new Object();
+    private static boolean optionsRead;
+
+    /** Called by the agent's thread once the options were read, well or not. */
+    static void optionsRead() {
+        synchronized (OPTIONS) {
+            optionsRead = true;
+            OPTIONS.notifyAll();
+        }
+    }
+
+    /**
+     * The shutdown hook that waits (at most {@link #OPTIONS_WAIT_MILLIS}) for the options to be
+     * read: reading them takes the agent's thread a few milliseconds, so only an application that
+     * ends within those waits at all.
+     */
+    private static final class AwaitOptions implements Runnable {
+        @Override
+        public void run() {
+            long end = System.nanoTime() + OPTIONS_WAIT_MILLIS * 1_000_000L;
+            synchronized (OPTIONS) {
+                long left;
+                while (!optionsRead && (left = (end - System.nanoTime()) / 1_000_000L) > 0) {
+                    try {
+                        OPTIONS.wait(left);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    static final long OPTIONS_WAIT_MILLIS = 2_000;
+
+    /**
+     * Everything else, on the agent's thread: reading the options, watching for Micrometer, and
+     * building the runtime, so that their classes load and verify there and not on main.
+     */
     private static final class Later implements Runnable {
-        private final Options options;
+        private final String agentArgs;
         private final Instrumentation instrumentation;
         private final String how;
-        private final LatestReading latest;
-        private final MeterRegistryWatch watch;
 
-        Later(Options options, Instrumentation instrumentation, String how, LatestReading latest, MeterRegistryWatch watch) {
-            this.options = options;
+        Later(String agentArgs, Instrumentation instrumentation, String how) {
+            this.agentArgs = agentArgs;
             this.instrumentation = instrumentation;
             this.how = how;
-            this.latest = latest;
-            this.watch = watch;
         }
 
         @Override
         public void run() {
-            MicrometerBridge bridge = null;
-            if (watch != null) {
-                try {
-                    bridge = MicrometerBridge.install(instrumentation, latest, new Say(options.quiet()), watch);
-                } catch (RuntimeException | LinkageError e) {
-                    new Say(options.quiet()).accept("Micrometer bridge is off: " + e);
-                }
-            }
-            new AgentRuntime(options, instrumentation, how, latest, bridge).run();
-        }
-    }
-
-    /** The bridge's one-line problems, to stderr unless quiet. */
-    private static final class Say implements java.util.function.Consumer<String> {
-        private final boolean quiet;
-
-        Say(boolean quiet) {
-            this.quiet = quiet;
-        }
-
-        @Override
-        public void accept(String line) {
-            if (!quiet) {
-                System.err.println("headroom: " + line);
-            }
+            AgentStart.run(agentArgs, instrumentation, how, STARTED);
         }
     }
 }

@@ -34,8 +34,9 @@ final class Publishers implements Responder.Moments {
     }
 
     /**
-     * @param bridge the Micrometer bridge installed at premain ({@code null} when off): its
-     *               transformer had to be in place before the application loaded Micrometer
+     * @param bridge the Micrometer bridge, installed first thing on the agent's thread ({@code null}
+     *               when off): its transformer should be in place before the application's
+     *               registries are built
      */
     static Publishers start(Options options, Supplier<Reading> readings, HeadroomOperations operations,
                             Consumer<String> report, MicrometerBridge bridge) {

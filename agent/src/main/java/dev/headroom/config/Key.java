@@ -51,7 +51,7 @@ public enum Key {
     HOOK_OUTPUT("hookOutput", Kind.PATH, "", "File the hook's output is appended to; empty: discarded."),
 
     FLIGHT_FILE("flightFile", Kind.PATH, "",
-            "The flight file rewritten every tick with the latest state (every 5 s while the level is OK); empty: headroom-flight.json in the dump directory."),
+            "The flight file with the latest state, rewritten every tick above OK (while OK: when the working set moved by 1 % of the limit, at least once a minute); empty: headroom-flight.json in the dump directory."),
     FLIGHT_HISTORY("flightHistory", Kind.INT, "120", "Samples of history kept in the flight file."),
     TERMINATION_LOG("terminationLog", Kind.STRING, "auto",
             "auto: write /dev/termination-log in Kubernetes; off; or a path to write the termination message to."),

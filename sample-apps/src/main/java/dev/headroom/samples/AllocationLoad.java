@@ -11,7 +11,8 @@ import java.util.Map;
  * of short-lived objects an operation, so the young collector runs several times a second.
  *
  * <p>Arguments: {@code [seconds measured, default 10] [seconds of warm-up first, default 5]}.
- * Prints {@code allocation-load done: <ops/s> ops/s} for the measured part only.
+ * Prints {@code allocation-load done: <ops/s> ops/s; slices (ops per second): <n> <n> ...} for
+ * the measured part only: the mean rate, then each one-second slice.
  */
 public final class AllocationLoad {
 
@@ -23,12 +24,26 @@ public final class AllocationLoad {
         double warmup = Rate.arg(args, 1, 5);
         Rate.ready("allocation-load", measured + " s measured after " + warmup + " s of warm-up");
         run((long) (warmup * 1e9));
+        // Measured in one-second slices: a benchmark can take the median slice, which a moment of
+        // someone else's load on the machine (or a full GC) moves far less than the mean.
+        int slices = Math.max(1, (int) Math.round(measured));
+        long[] ops = new long[slices];
         long start = System.nanoTime();
-        long ops = run((long) (measured * 1e9));
+        long total = 0;
+        for (int i = 0; i < slices; i++) {
+            ops[i] = run(1_000_000_000L);
+            total += ops[i];
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Rate.done("allocation-load", String.format(java.util.Locale.ROOT, "%.0f ops/s", ops / seconds));
+        StringBuilder each = new StringBuilder();
+        for (long n : ops) {
+            each.append(' ').append(n);
+        }
+        Rate.done("allocation-load", String.format(java.util.Locale.ROOT, "%.0f ops/s; slices (ops per second):%s",
+                total / seconds, each));
     }
 
+    /** Runs operations for about {@code nanos} and returns how many ran. */
     private static long run(long nanos) {
         long end = System.nanoTime() + nanos;
         long ops = 0;
@@ -42,7 +57,7 @@ public final class AllocationLoad {
                 break;
             }
         }
-        sink = checksum;
+        sink += checksum;
         return ops;
     }
 

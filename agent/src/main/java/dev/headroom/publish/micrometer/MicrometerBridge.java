@@ -67,8 +67,9 @@ public final class MicrometerBridge implements AutoCloseable {
     /** Made when Micrometer first shows up (see {@link #worker()}). */
     private ThreadPoolExecutor worker;
     /**
-     * A named class, not a method reference: {@link #install} runs in premain, and the first lambda
-     * of a JVM costs milliseconds of java.lang.invoke set-up on the application's main thread.
+     * A named class, not a method reference: {@link #install} runs while the application starts,
+     * and the first lambda of a JVM costs milliseconds of java.lang.invoke set-up (contended with
+     * the application's own).
      */
     private final Consumer<Object> hook = new Consumer<>() {
         @Override
@@ -131,20 +132,6 @@ public final class MicrometerBridge implements AutoCloseable {
         RegistryHook.hook = bridge.hook;
         bridge.watch = new MeterRegistryWatch(bridge);
         inst.addTransformer(bridge.watch, true);
-        bridge.scanLoaded();
-        return bridge;
-    }
-
-    /**
-     * Builds the bridge behind a watch that premain put in place ({@link MeterRegistryWatch#install}),
-     * on the agent's thread; a MeterRegistry defined in between is handed over.
-     */
-    public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report,
-                                           MeterRegistryWatch early) {
-        MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
-        RegistryHook.hook = bridge.hook;
-        bridge.watch = early;
-        early.attach(bridge);
         bridge.scanLoaded();
         return bridge;
     }
