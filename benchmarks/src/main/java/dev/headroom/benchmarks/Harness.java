@@ -48,6 +48,7 @@ public final class Harness {
             case "cpu" -> h.cpu(n > 0 ? n : 3, args.length > 2 ? Integer.parseInt(args[2]) : 60);
             case "start" -> h.start(n > 0 ? n : 25);
             case "throughput" -> h.throughput(n > 0 ? n : 6);
+            case "throughput-attach" -> h.throughputAttach(n > 0 ? n : 4);
             case "timeliness" -> h.timeliness(n > 0 ? n : 5);
             case "dump" -> h.dump(n > 0 ? n : 3);
             case "footprint" -> h.footprint();
@@ -305,17 +306,82 @@ public final class Harness {
                 median(withoutNoise), Math.abs(diff) <= 1 ? "met" : "NOT met");
     }
 
+    /**
+     * The same comparison inside one JVM, which takes the run-to-run spread of the JIT's choices and
+     * the heap's layout out of it: AllocationLoad counts 60 one-second slices; in the treatment JVM
+     * the agent is attached ({@code attach <pid>}, default options) after slice 20, in the control
+     * JVM nothing happens. The agent's cost is the treatment's change from slices 0–19 to slices
+     * 50–79 (its start-up over), less the control's change over the same slices (drift). Each pair
+     * runs side by side, each JVM pinned to its own CPU with one active processor, so the agent's
+     * thread shares the application's CPU (the worst case) and a busy moment of the machine hits
+     * both; the CPUs swap between pairs.
+     */
+    void throughputAttach(int pairs) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("throughput-attach"));
+        int warmup = 10;
+        int attachAfter = 20;
+        List<Double> effects = new ArrayList<>();
+        List<Double> treated = new ArrayList<>();
+        List<Double> drifts = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            int cpu = i % 2;
+            Proc treatment = Proc.start(dir, pinned(cpu, warmup));
+            Proc control = Proc.start(dir, pinned(1 - cpu, warmup));
+            treatment.await("allocation-load ready", 60);
+            control.await("allocation-load ready", 60);
+            Thread.sleep((warmup + attachAfter) * 1000L);
+            String attached = run(dir, JAVA, "-jar", agent.toString(), "attach", Long.toString(treatment.pid()));
+            List<Double> t = slices(treatment.await("allocation-load done:", 300));
+            List<Double> c = slices(control.await("allocation-load done:", 300));
+            treatment.waitFor();
+            control.waitFor();
+            if (!treatment.output().contains("headroom: watching")) {
+                throw new IllegalStateException("the agent did not start in the treatment JVM: " + attached + " " + treatment.output());
+            }
+            double tChange = median(t.subList(50, 80)) / median(t.subList(0, 20));
+            double cChange = median(c.subList(50, 80)) / median(c.subList(0, 20));
+            treated.add((tChange - 1) * 100);
+            drifts.add((cChange - 1) * 100);
+            effects.add((tChange / cChange - 1) * 100);
+            System.err.printf(Locale.ROOT, "throughput-attach pair %d: treatment %+.2f %%, control %+.2f %%%n", i + 1,
+                    (tChange - 1) * 100, (cChange - 1) * 100);
+        }
+        double effect = median(effects);
+        System.out.printf(Locale.ROOT, "The same comparison inside one JVM: AllocationLoad (`-Xms256m -Xmx256m"
+                + " -XX:ActiveProcessorCount=1`, pinned to one CPU with `taskset`) counts 80 one-second slices after %d s of"
+                + " warm-up; the agent is attached (`java -jar headroom-agent.jar attach <pid>`, default options) to the"
+                + " treatment JVM after slice %d, and to the control JVM, run beside it on the other CPU, nothing. The agent's"
+                + " cost is the treatment's change from slices 0–19 (without) to slices 50–79 (with, 30–60 s after the attach), less"
+                + " the control's change over the same slices; %d pairs, the CPUs swapped between pairs.%n%n", warmup,
+                attachAfter, pairs);
+        System.out.println("| | each pair | median |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| treatment: slices 50–79 against 0–19 | %s %% | %+.2f %% |%n", list(treated, "%+.2f"), median(treated));
+        System.out.printf(Locale.ROOT, "| control (drift): the same slices | %s %% | %+.2f %% |%n", list(drifts, "%+.2f"), median(drifts));
+        System.out.printf(Locale.ROOT, "| the agent's effect | %s %% | **%+.2f %%** |%n", list(effects, "%+.2f"), effect);
+        System.out.printf(Locale.ROOT, "%nBudget: within 1 %%. Measured inside one JVM: %+.2f %% — %s.%n", effect,
+                Math.abs(effect) <= 1 ? "met" : "NOT met");
+    }
+
+    private List<String> pinned(int cpu, int warmup) {
+        return List.of("taskset", "-c", Integer.toString(cpu), JAVA, "-XX:ActiveProcessorCount=1", "-Xms256m", "-Xmx256m",
+                "-cp", samples.toString(), "dev.headroom.samples.AllocationLoad", "80", Integer.toString(warmup));
+    }
+
+    private static List<Double> slices(String done) {
+        List<Double> rates = new ArrayList<>();
+        for (String slice : done.replaceAll(".*slices \\(ops per second\\): *", "").trim().split(" +")) {
+            rates.add(Double.parseDouble(slice));
+        }
+        return rates;
+    }
+
     /** A run's rate: its median one-second slice. */
     private double opsPerSecond(Path dir, List<String> command) throws Exception {
         Proc p = Proc.start(dir, command);
         String done = p.await("allocation-load done:", 300);
         p.waitFor();
-        String[] slices = done.replaceAll(".*slices \\(ops per second\\): *", "").trim().split(" +");
-        List<Double> rates = new ArrayList<>();
-        for (String slice : slices) {
-            rates.add(Double.parseDouble(slice));
-        }
-        return median(rates);
+        return median(slices(done));
     }
 
     // ---- timeliness
@@ -593,6 +659,13 @@ public final class Harness {
 
         long pid() {
             return process.pid();
+        }
+
+        /** Everything the process printed so far, one line after another. */
+        String output() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
         }
 
         /** Waits for a line starting with the text (after any prefix) and returns it. */
