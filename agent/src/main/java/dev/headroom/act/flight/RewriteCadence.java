@@ -51,9 +51,11 @@ public final class RewriteCadence {
     }
 
     private boolean moved(long workingSet, long limit) {
-        if (workingSet < 0 || lastWorkingSet < 0 || limit <= 0) {
-            return workingSet != lastWorkingSet;
+        if (workingSet < 0 || lastWorkingSet < 0) {
+            return (workingSet < 0) != (lastWorkingSet < 0);
         }
-        return Math.abs(workingSet - lastWorkingSet) >= moveShare * limit;
+        // Without a limit there is no scale to judge a move by (a working set changes by some
+        // bytes every tick): the quiet interval alone decides.
+        return limit > 0 && Math.abs(workingSet - lastWorkingSet) >= moveShare * limit;
     }
 }

@@ -56,4 +56,16 @@ class RewriteCadenceTest {
         assertFalse(cadence.due(7_000, Level.OK, false, -1, LIMIT));
         assertTrue(cadence.due(8_000, Level.OK, false, 300 * MIB, LIMIT), "known again");
     }
+
+    @Test
+    void withoutALimitAChangingWorkingSetIsRewrittenOnlyOnceAMinute() {
+        RewriteCadence cadence = RewriteCadence.defaults();
+        int rewrites = 0;
+        for (int second = 0; second < 120; second++) {
+            if (cadence.due(second * 1000L, Level.OK, false, 300 * MIB + second * MIB, -1)) {
+                rewrites++;
+            }
+        }
+        assertEquals(2, rewrites, "the first tick and one a minute later");
+    }
 }
