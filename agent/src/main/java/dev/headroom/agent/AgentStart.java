@@ -34,7 +34,7 @@ final class AgentStart {
                 System.err.println(e.getMessage());
                 return;
             } finally {
-                HeadroomAgent.optionsRead();
+                HeadroomAgent.OPTIONS_READ.countDown();
             }
             LatestReading latest = new LatestReading();
             MicrometerBridge bridge = null;

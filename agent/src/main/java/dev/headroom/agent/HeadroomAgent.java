@@ -1,6 +1,8 @@
 package dev.headroom.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,12 +43,12 @@ public final class HeadroomAgent {
                 System.err.println("headroom: already running in this JVM; the second start (" + how + ") is ignored");
                 return;
             }
-            Thread thread = new Thread(new Later(agentArgs, instrumentation, how), "headroom");
-            thread.setDaemon(true);
-            thread.start();
             // An application that ends at once must not take the agent's one line about a
             // malformed option with it: the exit waits until the options were read.
             Runtime.getRuntime().addShutdownHook(new Thread(new AwaitOptions(), "headroom-options"));
+            Thread thread = new Thread(new Later(agentArgs, instrumentation, how), "headroom");
+            thread.setDaemon(true);
+            thread.start();
         } catch (Throwable t) {
             // Never let the agent stop the application from starting.
             try {
@@ -58,41 +60,24 @@ public final class HeadroomAgent {
         }
     }
 
-    /** Guards {@link #optionsRead}. */
-    private static final Object OPTIONS = new Object();
-    private static boolean optionsRead;
-
-    /** Called by the agent's thread once the options were read, well or not. */
-    static void optionsRead() {
-        synchronized (OPTIONS) {
-            optionsRead = true;
-            OPTIONS.notifyAll();
-        }
-    }
+    /** Counted down by the agent's thread once the options were read, well or not. */
+    static final CountDownLatch OPTIONS_READ = new CountDownLatch(1);
 
     /**
-     * The shutdown hook that waits (at most {@link #OPTIONS_WAIT_MILLIS}) for the options to be
-     * read: reading them takes the agent's thread a few milliseconds, so only an application that
-     * ends within those waits at all.
+     * The shutdown hook that waits (at most 2 s) for the options to be read: reading them takes
+     * the agent's thread a few milliseconds, so only an application that ends within those waits
+     * at all.
      */
     private static final class AwaitOptions implements Runnable {
         @Override
         public void run() {
-            long end = System.nanoTime() + OPTIONS_WAIT_MILLIS * 1_000_000L;
-            synchronized (OPTIONS) {
-                long left;
-                while (!optionsRead && (left = (end - System.nanoTime()) / 1_000_000L) > 0) {
-                    try {
-                        OPTIONS.wait(left);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
+            try {
+                OPTIONS_READ.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
-
-    static final long OPTIONS_WAIT_MILLIS = 2_000;
 
     /**
      * Everything else, on the agent's thread: reading the options, watching for Micrometer, and
