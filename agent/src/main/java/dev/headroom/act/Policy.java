@@ -2,6 +2,9 @@ package dev.headroom.act;
 
 import dev.headroom.forecast.Forecast;
 import dev.headroom.forecast.Trend;
+import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Part;
+import dev.headroom.reconcile.PartCatalogue;
 import dev.headroom.sense.Snapshot;
 import dev.headroom.sense.cgroup.MemoryStat;
 import dev.headroom.sense.jvm.JvmMemory;
@@ -25,7 +28,9 @@ import java.util.Set;
  *       {@code horizon}; {@code CRITICAL} when it is due sooner than
  *       {@code expectedDumpSeconds × dumpMarginFactor + interval} (3 by default), so a dump starts
  *       while at least twice its expected time remains even when the forecast falls one expected
- *       dump time faster than one interval a tick;</li>
+ *       dump time faster than one interval a tick; the time is counted to the limit less the next
+ *       step the working set may take (the largest recent rise, or the heap committed but not yet
+ *       touched, whichever is larger);</li>
  *   <li>the live heap forecast to fill max heap within the horizon when max heap, not the limit, is
  *       the heap's ceiling: {@code WARNING} (an OutOfMemoryError, not a kill, is coming);</li>
  *   <li>kernel counters (see {@link PressureSignals}).</li>
@@ -68,8 +73,18 @@ public final class Policy {
         return dumpsTaken;
     }
 
-    /** Judges one tick. Never throws on odd input: unknown values just contribute nothing. */
+    /** Judges one tick without a reconciliation (no committed-but-untouched memory known). */
     public Decision decide(Forecast f, Snapshot s) {
+        return decide(f, s, null);
+    }
+
+    /**
+     * Judges one tick. Never throws on odd input: unknown values just contribute nothing.
+     *
+     * @param b the tick's reconciliation, for the memory the JVM has committed but not yet touched
+     *          ({@code null}: none known)
+     */
+    public Decision decide(Forecast f, Snapshot s, Breakdown b) {
         if (s == null) {
             return new Decision(previousMillis, level, level, List.of(), Double.NaN, Set.of());
         }
@@ -81,6 +96,7 @@ public final class Policy {
         previousMillis = now;
         reasons.clear();
         long step = steps.add(s.workingSetBytes());
+        long untouched = untouchedHeapBytes(b, s.jvm());
 
         long limit = s.limitBytes() > 0 ? s.limitBytes() : f == null ? -1 : f.limitBytes();
         long pressing = pressingBytes(s);
@@ -106,12 +122,19 @@ public final class Policy {
             // of MiB (measured: 60 MiB steps at 30 MiB/s under a 512 MiB limit, the last one landing
             // the kill a second before the smooth forecast said). The kill comes when the next such
             // step no longer fits, so the time left is counted from the limit minus that step.
-            double stepSeconds = step > 0 && f.growthBytesPerSecond() > 0 ? step / f.growthBytesPerSecond() : 0;
+            // A step can be larger than any seen so far: what the JVM has committed but not yet
+            // touched (G1's expanded heap) becomes resident as soon as eden moves into it or a
+            // collection copies into it (measured at 30 MiB/s: 99 MiB committed and untouched, then
+            // a 96 MiB step in one tick after steps of at most 44 MiB).
+            long nextStep = Math.max(step, untouched);
+            double stepSeconds = nextStep > 0 && f.growthBytesPerSecond() > 0 ? nextStep / f.growthBytesPerSecond() : 0;
             double timeLeft = f.secondsToLimit() - stepSeconds;
             if (timeLeft < margin) {
                 reasons.add("that leaves less than " + seconds(margin) + " (a heap dump takes about "
                         + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ", with margin"
-                        + (stepSeconds > 0 ? "; the working set moves in steps of up to " + mib(step) : "") + ")");
+                        + (stepSeconds <= 0 ? ""
+                                : untouched > step ? "; the JVM has " + mib(untouched) + " committed that it has not touched yet"
+                                : "; the working set moves in steps of up to " + mib(step)) + ")");
                 target = Level.CRITICAL;
             }
         }
@@ -194,6 +217,20 @@ public final class Policy {
 
         return new Decision(now, level, previous, reasons.isEmpty() ? List.of() : reasons, expectedDump,
                 actions == null ? Set.of() : actions);
+    }
+
+    /**
+     * Heap the JVM has committed but not yet touched: the reconciliation's correction for committed
+     * memory that is not resident, at most the committed heap not in use (objects in use are
+     * resident; the rest of the correction is thread stacks counted at their full size, which do not
+     * become resident in one step).
+     */
+    private static long untouchedHeapBytes(Breakdown b, JvmMemory jvm) {
+        Part p = b == null ? null : b.part(PartCatalogue.COMMITTED_NOT_RESIDENT);
+        if (p == null || p.bytes() >= 0 || jvm == null || jvm.heapCommitted() < 0 || jvm.heapUsed() < 0) {
+            return 0;
+        }
+        return Math.min(-p.bytes(), Math.max(0, jvm.heapCommitted() - jvm.heapUsed()));
     }
 
     /**

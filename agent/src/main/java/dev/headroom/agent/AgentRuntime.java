@@ -266,7 +266,7 @@ final class AgentRuntime implements Runnable {
             Breakdown breakdown = Reconciler.reconcile(snapshot);
             history.add(snapshot, breakdown);
             Forecast forecast = Forecaster.forecast(history, forecastSettings);
-            Decision decision = policy.decide(forecast, snapshot);
+            Decision decision = policy.decide(forecast, snapshot, breakdown);
 
             // Last words first: if the kill comes during the dump, the flight file already says why.
             lastWords(snapshot, breakdown, forecast, decision);

@@ -128,7 +128,11 @@ public final class Sensor {
     }
 
     private CgroupMemory readCgroup() {
-        if (membershipChanged()) {
+        // While the last read found this process in the cgroup's cgroup.procs, it has not moved:
+        // /proc/self/cgroup (a file the kernel builds from every hierarchy, the costliest of the
+        // tick's reads) is read only when it did not, and once more after a read that no longer does.
+        boolean listed = cgroupReader != null && cgroupReader.listedSelf();
+        if (!listed && membershipChanged()) {
             // The process was moved to another cgroup (or this is the first tick): the old
             // directory may still be readable, so only this file tells us to look again.
             relocate = true;
@@ -166,6 +170,12 @@ public final class Sensor {
         try {
             CgroupMemory read = cgroupReader.read();
             readable = cgroupReader.directory();
+            if (listed && !cgroupReader.listedSelf() && membershipChanged()) {
+                // Moved since the last tick: this was the old cgroup. Look again now, not a tick later.
+                relocate = true;
+                readable = null;
+                return readCgroup();
+            }
             return read;
         } catch (IOException | RuntimeException e) {
             // The files vanished or the process moved: locate again next tick.
@@ -175,7 +185,7 @@ public final class Sensor {
         }
     }
 
-    /** Whether /proc/self/cgroup differs from the last tick's; compared in place, it is read every tick. */
+    /** Whether /proc/self/cgroup differs from when it was last read; compared in place. */
     private boolean membershipChanged() {
         int n;
         try {

@@ -97,20 +97,23 @@ public final class Harness {
 
     /**
      * Idle with and without the agent, all pairs started together; CPU time over the same 60 s
-     * windows of each: the first full minute after start-up, a minute from 5 minutes on, and the
-     * steady one, from 25 minutes on ({@code -Dcpu.steady}, seconds), once the JIT has compiled
-     * what the agent runs (a tick a second makes methods hot only slowly). {@code benchmarks/run}
-     * runs this section in the background while the others run, so the long wait costs no time.
+     * windows of each: the first full minute after start-up, a minute from 5 and from 25 minutes on,
+     * and the steady one, from 90 minutes on ({@code -Dcpu.steady}, seconds), once the JIT is done
+     * with what the agent runs (a tick a second makes a method hot only slowly: C2 compiles it after
+     * about 5,000 calls, 83 minutes). {@code benchmarks/run} runs this section in the background
+     * while the others run.
      */
     void cpu(int pairs, int seconds) throws Exception {
         int settle = 5;
-        int[] starts = {settle, 305, Integer.getInteger("cpu.steady", 1505)};
+        int steady = Integer.getInteger("cpu.steady", 5405);
+        // The earlier windows show the way there; a short run (QUICK) keeps only those before its steady one.
+        int[] starts = java.util.stream.IntStream.of(settle, 305, 1505, steady).filter(t -> t <= steady).distinct().toArray();
         List<Proc> with = new ArrayList<>();
         List<Proc> without = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             Path dir = Files.createDirectories(work.resolve("cpu-" + i));
             List<String> base = List.of("-Xmx256m", "-cp", samples.toString(), "dev.headroom.samples.Idle",
-                    Integer.toString(starts[2] + seconds + 30));
+                    Integer.toString(steady + seconds + 30));
             without.add(Proc.start(dir, java(List.of(), base)));
             with.add(Proc.start(dir, java(List.of("-javaagent:" + agent + "=eventLog=" + dir.resolve("events.jsonl")), base)));
         }
@@ -130,20 +133,32 @@ public final class Harness {
         for (Proc p : without) {
             p.destroy();
         }
+        StringBuilder from = new StringBuilder();
+        for (int i = 0; i < starts.length; i++) {
+            from.append(i == 0 ? "" : i == starts.length - 1 ? " and " : ", ").append(starts[i]).append(" s");
+        }
         System.out.printf(Locale.ROOT, "Idle (`-Xmx256m`) with the agent (default options, plus an event log) and without, %d pairs, all"
-                + " started together; CPU time (utime+stime of /proc/<pid>/stat, 10 ms ticks) over the same %d s windows, from"
-                + " %d s, %d s and %d s after `idle ready`. The other sections ran meanwhile (`benchmarks/run` starts this one"
-                + " first, in the background), so these JVMs shared the machine with busy ones, as a service does.%n%n",
-                pairs, seconds, starts[0], starts[1], starts[2]);
+                + " started together; CPU time (the run time of each JVM's threads, `/proc/<pid>/task/*/schedstat`) over the same"
+                + " %d s windows, from %s after `idle ready`. The other sections ran meanwhile (`benchmarks/run` starts this"
+                + " one first, in the background), so these JVMs shared the machine with busy ones, as a service does.%n%n",
+                pairs, seconds, from);
         System.out.println("| window | with agent (each) | without (each) | difference, median | share of one core |");
         System.out.println("|---|---|---|---|---|");
-        double firstShare = row("first minute (start-up just done, JIT warming up)", windows.get(0), seconds);
-        double fiveShare = row(String.format(Locale.ROOT, "from %d s (still warming: code run once a second reaches C2 after"
-                + " 5,000 ticks)", starts[1]), windows.get(1), seconds);
-        double steadyShare = row(String.format(Locale.ROOT, "from %d s (steady)", starts[2]), windows.get(2), seconds);
-        System.out.printf(Locale.ROOT, "%nBudget: at most 0.1 %% of one core. Measured: **%.3f %%** steady (%.3f %% from %d s,"
-                        + " %.3f %% in the first minute) — %s.%n",
-                steadyShare, fiveShare, starts[1], firstShare, steadyShare <= 0.1 ? "met" : "NOT met");
+        double[] shares = new double[starts.length];
+        for (int i = 0; i < starts.length; i++) {
+            String title = i == 0 ? "first minute (start-up just done, JIT warming up)"
+                    : i == starts.length - 1 ? String.format(Locale.ROOT, "from %d s (steady: the JIT done with the agent's code)", starts[i])
+                    : String.format(Locale.ROOT, "from %d s (the JIT still compiling the agent's code: a method run once a second"
+                            + " reaches C2 after about 5,000 ticks)", starts[i]);
+            shares[i] = row(title, windows.get(i), seconds);
+        }
+        StringBuilder before = new StringBuilder();
+        for (int i = starts.length - 2; i >= 0; i--) {
+            before.append(String.format(Locale.ROOT, i == 0 ? "%.3f %% in the first minute" : "%.3f %% from %d s, ", shares[i], starts[i]));
+        }
+        double steadyShare = shares[starts.length - 1];
+        System.out.printf(Locale.ROOT, "%nBudget: at most 0.1 %% of one core. Measured: **%.3f %%** steady (%s) — %s.%n",
+                steadyShare, before, steadyShare <= 0.1 ? "met" : "NOT met");
     }
 
     private static void sleepUntil(long t0, long seconds) throws InterruptedException {
@@ -158,14 +173,14 @@ public final class Harness {
         double[] w0 = new double[with.size()];
         double[] n0 = new double[without.size()];
         for (int i = 0; i < with.size(); i++) {
-            w0[i] = with.get(i).cpuMillis();
-            n0[i] = without.get(i).cpuMillis();
+            w0[i] = with.get(i).threadsCpuMillis();
+            n0[i] = without.get(i).threadsCpuMillis();
         }
         Thread.sleep(seconds * 1000L);
         double[][] d = new double[2][with.size()];
         for (int i = 0; i < with.size(); i++) {
-            d[0][i] = with.get(i).cpuMillis() - w0[i];
-            d[1][i] = without.get(i).cpuMillis() - n0[i];
+            d[0][i] = with.get(i).threadsCpuMillis() - w0[i];
+            d[1][i] = without.get(i).threadsCpuMillis() - n0[i];
         }
         return d;
     }
@@ -180,7 +195,8 @@ public final class Harness {
             diff.add(d[0][i] - d[1][i]);
         }
         double share = median(diff) / (seconds * 1000.0) * 100;
-        System.out.printf(Locale.ROOT, "| %s | %s ms | %s ms | %.0f ms | %.3f %% |%n", title, list(w), list(n), median(diff), share);
+        System.out.printf(Locale.ROOT, "| %s | %s ms | %s ms | %.1f ms | %.3f %% |%n", title, list(w, "%.1f"), list(n, "%.1f"),
+                median(diff), share);
         System.err.printf(Locale.ROOT, "cpu %s: with %s, without %s%n", title, list(w), list(n));
         return share;
     }
@@ -256,34 +272,41 @@ public final class Harness {
     // ---- throughput
 
     /**
-     * AllocationLoad with and without the agent, one run after the other in alternating order
-     * (ABBA). Each run warms up long enough for the agent's own start-up (JMX, JFR, Jackson on its
-     * thread) and the JIT to be over, then counts operations in one-second slices; a run's rate is
-     * its median slice, so a moment of someone else's load on the machine moves it little.
+     * AllocationLoad with and without the agent, side by side: each pair runs both JVMs at once, each
+     * pinned to its own CPU with one active processor (so the agent's thread shares the
+     * application's CPU, the worst case, and a busy moment of the machine hits both), the CPUs
+     * swapped between pairs. Each run warms up long enough for the agent's own start-up (JMX, JFR,
+     * Jackson on its thread) and the JIT to be over, then counts operations in one-second slices.
+     * A pair's difference is the median of its simultaneous slices' ratios, so what the machine did
+     * in a given second cancels out; what remains is the agent and the two JVMs' own spread.
      */
     void throughput(int pairs) throws Exception {
         Path dir = Files.createDirectories(work.resolve("throughput"));
         int measured = Integer.getInteger("throughput.seconds", 20);
         int warmup = Integer.getInteger("throughput.warmup", 20);
-        List<String> app = List.of("-Xmx256m", "-Xms256m", "-cp", samples.toString(), "dev.headroom.samples.AllocationLoad",
-                Integer.toString(measured), Integer.toString(warmup));
         List<Double> with = new ArrayList<>();
         List<Double> without = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
-            double w;
-            double n;
-            if (i % 2 == 0) {
-                w = opsPerSecond(dir, java(List.of("-javaagent:" + agent), app));
-                n = opsPerSecond(dir, java(List.of(), app));
-            } else {
-                n = opsPerSecond(dir, java(List.of(), app));
-                w = opsPerSecond(dir, java(List.of("-javaagent:" + agent), app));
+            int cpu = i % 2;
+            Proc w = Proc.start(dir, pinned(cpu, measured, warmup, true));
+            Proc n = Proc.start(dir, pinned(1 - cpu, measured, warmup, false));
+            List<Double> ws = slices(w.await("allocation-load done:", 300));
+            List<Double> ns = slices(n.await("allocation-load done:", 300));
+            w.waitFor();
+            n.waitFor();
+            if (!w.output().contains("headroom: watching")) {
+                throw new IllegalStateException("the agent did not start: " + w.output());
             }
-            with.add(w);
-            without.add(n);
-            ratios.add((w / n - 1) * 100);
-            System.err.printf(Locale.ROOT, "throughput pair %d: with %.0f, without %.0f ops/s%n", i + 1, w, n);
+            List<Double> each = new ArrayList<>();
+            for (int k = 0; k < Math.min(ws.size(), ns.size()); k++) {
+                each.add(ws.get(k) / ns.get(k));
+            }
+            with.add(median(ws));
+            without.add(median(ns));
+            ratios.add((median(each) - 1) * 100);
+            System.err.printf(Locale.ROOT, "throughput pair %d: with %.0f, without %.0f ops/s (%+.2f %%)%n", i + 1,
+                    median(ws), median(ns), ratios.get(i));
         }
         double diff = median(ratios);
         List<Double> withoutNoise = new ArrayList<>();
@@ -292,18 +315,34 @@ public final class Harness {
             withoutNoise.add(Math.abs(v / m - 1) * 100);
         }
         System.out.printf(Locale.ROOT, "AllocationLoad (one thread, about 2 KiB of short-lived objects per operation, G1,"
-                + " `-Xms256m -Xmx256m`) with and without the agent (default options), %d pairs run one after the other in"
-                + " alternating order; each run warms up for %d s (the agent's start-up and the JIT over), then counts"
-                + " operations in %d one-second slices, and its rate is the median slice.%n%n", pairs, warmup, measured);
+                + " `-Xms256m -Xmx256m -XX:ActiveProcessorCount=1`) with and without the agent (default options), %d pairs;"
+                + " the two JVMs of a pair run at the same time, each pinned to its own CPU with `taskset` (the agent's"
+                + " thread shares the application's CPU), the CPUs swapped between pairs. Each run warms up for %d s (the"
+                + " agent's start-up and the JIT over), then counts operations in %d one-second slices; a pair's difference"
+                + " is the median ratio of its simultaneous slices.%n%n", pairs, warmup, measured);
         System.out.println("| | with agent | without | difference |");
         System.out.println("|---|---|---|---|");
-        System.out.printf(Locale.ROOT, "| median ops/s | %.0f | %.0f | **%+.2f %%** (median of paired differences) |%n",
+        System.out.printf(Locale.ROOT, "| median ops/s | %.0f | %.0f | **%+.2f %%** (median over the pairs) |%n",
                 median(with), m, diff);
-        System.out.printf(Locale.ROOT, "| each pair | %s | %s | %s %% |%n", list(with), list(without), list(ratios, "%+.2f"));
+        System.out.printf(Locale.ROOT, "| each pair (median slice) | %s | %s | %s %% |%n", list(with), list(without),
+                list(ratios, "%+.2f"));
+        System.out.printf(Locale.ROOT, "| quartiles of the pairs' differences | | | %+.2f … %+.2f %% |%n",
+                percentile(ratios, 25), percentile(ratios, 75));
         System.out.printf(Locale.ROOT, "| noise: median distance of a run without the agent from their median | | %.2f %% | |%n",
                 median(withoutNoise));
         System.out.printf(Locale.ROOT, "%nBudget: within 1 %%. Measured: %+.2f %% (noise %.2f %%) — %s.%n", diff,
                 median(withoutNoise), Math.abs(diff) <= 1 ? "met" : "NOT met");
+    }
+
+    private List<String> pinned(int cpu, int measured, int warmup, boolean withAgent) {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu), JAVA,
+                "-XX:ActiveProcessorCount=1", "-Xms256m", "-Xmx256m"));
+        if (withAgent) {
+            command.add("-javaagent:" + agent);
+        }
+        command.addAll(List.of("-cp", samples.toString(), "dev.headroom.samples.AllocationLoad",
+                Integer.toString(measured), Integer.toString(warmup)));
+        return command;
     }
 
     /**
@@ -374,14 +413,6 @@ public final class Harness {
             rates.add(Double.parseDouble(slice));
         }
         return rates;
-    }
-
-    /** A run's rate: its median one-second slice. */
-    private double opsPerSecond(Path dir, List<String> command) throws Exception {
-        Proc p = Proc.start(dir, command);
-        String done = p.await("allocation-load done:", 300);
-        p.waitFor();
-        return median(slices(done));
     }
 
     // ---- timeliness
@@ -697,6 +728,26 @@ public final class Harness {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
             return ticks * 1000.0 / CLOCK_TICKS;
+        }
+
+        /**
+         * The run time of the process's live threads, to the nanosecond (the first field of each
+         * {@code /proc/<pid>/task/<tid>/schedstat}); {@link #cpuMillis} counts 10 ms ticks, too coarse for
+         * a difference of a few tens of milliseconds. Threads that ended are not in it: over a window
+         * of an idle JVM none do.
+         */
+        double threadsCpuMillis() throws IOException {
+            long nanos = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    } catch (IOException | RuntimeException e) {
+                        // a thread that ended while we looked
+                    }
+                }
+            }
+            return nanos / 1e6;
         }
 
         void destroy() throws InterruptedException {

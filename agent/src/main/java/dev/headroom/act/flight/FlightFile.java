@@ -62,6 +62,7 @@ public final class FlightFile {
     // history every tick was three times the cost of the tick itself (docs/performance.md).
     private final byte[][] samples;
     private final ByteArrayOutputStream sampleBuffer = new ByteArrayOutputStream(512);
+    private JsonGenerator sampleJson;
     private int next;
     private int size;
 
@@ -143,7 +144,15 @@ public final class FlightFile {
 
     private void remember(Snapshot s, Breakdown b) throws IOException {
         sampleBuffer.reset();
-        try (JsonGenerator json = JSON.createGenerator(sampleBuffer, JsonEncoding.UTF8)) {
+        // One generator for every sample (a new one a tick was a twentieth of the agent's thread in
+        // perf: its buffers and context set up each time); each sample is a root-level value, flushed.
+        JsonGenerator json = sampleJson;
+        if (json == null) {
+            json = JSON.createGenerator(sampleBuffer, JsonEncoding.UTF8);
+            json.setRootValueSeparator(null);
+            sampleJson = json;
+        }
+        try {
             json.writeStartObject();
             json.writeNumberField("t", s.epochMillis());
             json.writeNumberField("ws", s.workingSetBytes());
@@ -156,6 +165,11 @@ public final class FlightFile {
             }
             json.writeEndObject();
             json.writeEndObject();
+            json.flush();
+        } catch (IOException | RuntimeException e) {
+            // A generator left inside an object cannot be trusted: the next sample starts a new one.
+            sampleJson = null;
+            throw e;
         }
         samples[next] = sampleBuffer.toByteArray();
         next = (next + 1) % samples.length;

@@ -25,6 +25,14 @@ public interface CgroupMemoryReader {
     CgroupMemory read() throws IOException;
 
     /**
+     * Whether the last {@link #read()} found this process in the cgroup's {@code cgroup.procs}. While it
+     * does, the process has not been moved, and {@code /proc/self/cgroup} need not be read to know it.
+     */
+    default boolean listedSelf() {
+        return false;
+    }
+
+    /**
      * Closes the interface files kept open between reads (see {@code PseudoFiles}); a later
      * {@link #read()} opens them again. Called when the reader is replaced (the process moved).
      */

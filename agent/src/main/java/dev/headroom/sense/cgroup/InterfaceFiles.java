@@ -18,6 +18,8 @@ final class InterfaceFiles {
 
     /** What {@link #readSingleValue} returns for the literal {@code max} (v2 "no limit"). */
     static final long MAX = Long.MAX_VALUE;
+    /** This process's id, as {@code cgroup.procs} lists it (same pid namespace: the process reads its own view). */
+    static final long SELF_PID = ProcessHandle.current().pid();
     /** What the number parser returns for anything that is not a number. */
     static final long NOT_A_NUMBER = Long.MIN_VALUE;
 
@@ -25,6 +27,7 @@ final class InterfaceFiles {
     private final PseudoFiles files = new PseudoFiles();
     private byte[] buffer = files.buffer();
     private int length;
+    private boolean foundPid;
     private final double[] some = new double[4];
     private final double[] full = new double[4];
 
@@ -153,20 +156,58 @@ final class InterfaceFiles {
 
     /** Non-empty lines of a newline-separated file such as {@code cgroup.procs}. */
     int countLines(Path file) throws IOException {
+        return countLines(file, -1);
+    }
+
+    /**
+     * Like {@link #countLinesOrUnknown(Path)}, and whether a line is exactly {@code pid}: afterwards
+     * {@link #foundPid()}. Unreadable: {@code -1}, and not found.
+     */
+    int countLinesOrUnknown(Path file, long pid) {
+        try {
+            return countLines(file, pid);
+        } catch (IOException e) {
+            foundPid = false;
+            return -1;
+        }
+    }
+
+    /** Whether the last count looking for a pid found it. */
+    boolean foundPid() {
+        return foundPid;
+    }
+
+    private int countLines(Path file, long pid) throws IOException {
+        foundPid = false;
         load(file);
         int lines = 0;
         boolean content = false;
+        long number = 0;
+        boolean digits = true;
         for (int i = 0; i < length; i++) {
-            if (buffer[i] == '\n') {
+            byte b = buffer[i];
+            if (b == '\n') {
                 if (content) {
                     lines++;
+                    foundPid |= digits && number == pid;
                 }
                 content = false;
-            } else if (!isSpace(buffer[i])) {
+                number = 0;
+                digits = true;
+            } else if (!isSpace(b)) {
                 content = true;
+                if (b >= '0' && b <= '9' && number < Long.MAX_VALUE / 10) {
+                    number = number * 10 + (b - '0');
+                } else {
+                    digits = false;
+                }
             }
         }
-        return content ? lines + 1 : lines;
+        if (content) {
+            foundPid |= digits && number == pid;
+            return lines + 1;
+        }
+        return lines;
     }
 
     private boolean parsePressureLine(int from, int to, double[] target) {

@@ -23,6 +23,11 @@ final class LimitChain {
     private final Path[] files;
     private final String[] sources;
     private int lowestLevel = -1;
+    // What lowestWhenChanged last read: the first level's raw value, the hint, and the result.
+    private long lastFirst = Long.MIN_VALUE;
+    private long lastHint = Long.MIN_VALUE;
+    private long lastLowest = -1;
+    private int lastLowestLevel = -1;
 
     private LimitChain(Path[] files, String[] sources) {
         this.files = files;
@@ -66,6 +71,27 @@ final class LimitChain {
             }
         }
         return lowest;
+    }
+
+    /**
+     * The same as {@link #lowest}, reading only the first level when neither its value nor
+     * {@code hint} changed since the last full read: for v1, where {@code hint} is
+     * {@code hierarchical_memory_limit}, which already reflects every ancestor's limit. A negative
+     * hint (unknown) reads every level.
+     */
+    long lowestWhenChanged(InterfaceFiles io, long hostMemoryBytes, long hint) throws IOException {
+        if (files.length <= 1 || hint < 0) {
+            return lowest(io, hostMemoryBytes);
+        }
+        long first = io.readSingleValue(files[0]);
+        if (first != lastFirst || hint != lastHint) {
+            lastLowest = lowest(io, hostMemoryBytes);
+            lastLowestLevel = lowestLevel;
+            lastFirst = first;
+            lastHint = hint;
+        }
+        lowestLevel = lastLowestLevel;
+        return lastLowest;
     }
 
     /** Where the last {@link #lowest} came from, {@code null} when it found no limit. */

@@ -62,6 +62,11 @@ final class V1MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized boolean listedSelf() {
+        return io.foundPid();
+    }
+
+    @Override
     public synchronized void close() {
         io.close();
     }
@@ -71,7 +76,10 @@ final class V1MemoryReader implements CgroupMemoryReader {
         long usageBytes = io.readSingleValue(usage);
         io.readFlatKeyed(stat, statValues);
 
-        long limit = limits.lowest(io, hostMemoryBytes);
+        // hierarchical_memory_limit (below) already carries every ancestor's limit, re-read each tick;
+        // the other levels' files only say which level set it, so they are read again only when it
+        // or this level's own limit changed (three files fewer a tick under a pod's two levels).
+        long limit = limits.lowestWhenChanged(io, hostMemoryBytes, statValues.get("hierarchical_memory_limit", -1));
         String source = limits.source();
         // hierarchical_memory_limit is the lowest limit of all ancestors as the kernel sees them, including
         // those above what this mount shows (a container's bind-mounted cgroupfs hides the pod's level).
@@ -81,13 +89,13 @@ final class V1MemoryReader implements CgroupMemoryReader {
             source = hierarchicalSource;
         }
 
-        long swap = -1;
-        if (memswUsage != null) {
+        // With swap accounting on, memory.stat has total_swap (the same condition that makes the memsw
+        // files); memsw minus usage is the fallback for a kernel without it.
+        long swap = statValues.get("total_swap", -1);
+        if (swap < 0 && memswUsage != null) {
             long memsw = io.readSingleValue(memswUsage);
             // memsw counts memory + swap; both counters move independently, so the difference can dip below 0.
             swap = memsw >= 0 && usageBytes >= 0 ? Math.max(0, memsw - usageBytes) : -1;
-        } else {
-            swap = statValues.get("total_swap", -1);
         }
         long kernel = kmemUsage == null ? -1 : io.singleValueOrUnknown(kmemUsage);
 
@@ -109,7 +117,7 @@ final class V1MemoryReader implements CgroupMemoryReader {
                 statValues.toMap());
 
         return new CgroupMemory(1, cgroupPath, limit, source, -1, usageBytes, swap, memoryStat, readEvents(),
-                io.pressureOrNull(hostPressure, hostPressureSource), io.countLinesOrUnknown(procs));
+                io.pressureOrNull(hostPressure, hostPressureSource), io.countLinesOrUnknown(procs, InterfaceFiles.SELF_PID));
     }
 
     private MemoryEvents readEvents() {

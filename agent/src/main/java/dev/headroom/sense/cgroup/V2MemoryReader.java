@@ -61,6 +61,11 @@ final class V2MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized boolean listedSelf() {
+        return io.foundPid();
+    }
+
+    @Override
     public synchronized void close() {
         io.close();
     }
@@ -113,7 +118,7 @@ final class V2MemoryReader implements CgroupMemoryReader {
                 statValues.toMap());
 
         return new CgroupMemory(2, cgroupPath, limit, source, high, usageBytes, swap, memoryStat, readEvents(),
-                io.pressureOrNull(pressure, pressureSource), io.countLinesOrUnknown(procs));
+                io.pressureOrNull(pressure, pressureSource), io.countLinesOrUnknown(procs, InterfaceFiles.SELF_PID));
     }
 
     private MemoryEvents readEvents() {

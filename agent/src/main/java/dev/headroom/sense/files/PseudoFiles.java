@@ -18,7 +18,9 @@ import java.util.Arrays;
  * (fs/seq_file.c, seq_read_iter: a read at position 0 restarts the iteration), so a kept descriptor
  * read with {@code pread(fd, buf, n, 0)} sees fresh values each time.
  *
- * <p>Only files on {@code proc}, {@code cgroup}, {@code cgroup2} and {@code sysfs} are kept open;
+ * <p>Only files on {@code proc}, {@code cgroup}, {@code cgroup2} and {@code sysfs} are kept open
+ * (except cgroup v1's pid lists, {@code cgroup.procs} and {@code tasks}, which the kernel caches per
+ * open file; see {@link #keepable});
  * any other file (a test fixture, a copied tree) is opened for every read as before, since a
  * regular file may be replaced by a new one that a kept descriptor would never see. A read that
  * fails closes the descriptor, so the next read opens the file again (the caller decides whether
@@ -32,6 +34,8 @@ public final class PseudoFiles implements AutoCloseable {
     /** Enough for any memory file; only cgroup.procs of a huge cgroup gets near, and then we read what fits. */
     private static final int MAX_BYTES = 8 << 20;
     private static final int MAX_KEPT = 32;
+    /** See {@link #fill}: three quarters of the smallest page. */
+    static final int SHORT_READ_IS_ALL = 3072;
 
     private byte[] buffer = new byte[8192];
     private ByteBuffer window = ByteBuffer.wrap(buffer);
@@ -45,7 +49,7 @@ public final class PseudoFiles implements AutoCloseable {
     private int kept;
     /** Directories already known to be on a kernel file system (or not), so the lookup runs once per directory. */
     private final Path[] checkedDirs = new Path[MAX_KEPT];
-    private final boolean[] checkedPseudo = new boolean[MAX_KEPT];
+    private final byte[] checkedKind = new byte[MAX_KEPT];
     private int checked;
 
     /** The buffer the last {@link #load} filled; valid up to {@link #length()}. Replaced when it grows. */
@@ -78,13 +82,13 @@ public final class PseudoFiles implements AutoCloseable {
         if (slot < 0) {
             if (!keepable(file)) {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                    return fill(channel);
+                    return fill(channel, false);
                 }
             }
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             if (kept == MAX_KEPT) {
                 try (channel) {
-                    return fill(channel);
+                    return fill(channel, true);
                 }
             }
             slot = kept++;
@@ -92,7 +96,7 @@ public final class PseudoFiles implements AutoCloseable {
             channels[slot] = channel;
         }
         try {
-            return fill(channels[slot]);
+            return fill(channels[slot], true);
         } catch (IOException | RuntimeException e) {
             forget(slot);
             throw e;
@@ -112,7 +116,16 @@ public final class PseudoFiles implements AutoCloseable {
         return kept;
     }
 
-    private int fill(FileChannel channel) throws IOException {
+    /**
+     * @param pseudo a kernel file: a short read that fits well inside one page is its whole content,
+     *               so the read that would confirm the end is skipped. That read is not free: at a
+     *               non-zero offset, seq_file regenerates the content to find the position (fs/seq_file.c,
+     *               traverse), so it cost as much as the read itself, for every file, every tick. A
+     *               kernel file read short of the request stops early only when its next record would
+     *               overflow the kernel's buffer, at least a page; {@link #SHORT_READ_IS_ALL} leaves a
+     *               quarter page for that record.
+     */
+    private int fill(FileChannel channel, boolean pseudo) throws IOException {
         int n = 0;
         while (true) {
             if (n == buffer.length) {
@@ -123,12 +136,16 @@ public final class PseudoFiles implements AutoCloseable {
                 window = ByteBuffer.wrap(buffer);
             }
             window.limit(buffer.length).position(n);
+            int requested = buffer.length - n;
             // Positional read (pread): from offset 0 the kernel regenerates the content.
             int read = channel.read(window, n);
             if (read <= 0) {
                 break;
             }
             n += read;
+            if (pseudo && read < requested && n <= SHORT_READ_IS_ALL) {
+                break;
+            }
         }
         length = n;
         return n;
@@ -167,27 +184,56 @@ public final class PseudoFiles implements AutoCloseable {
         if (dir == null) {
             return false;
         }
+        byte kind = -1;
         for (int i = 0; i < checked; i++) {
             if (checkedDirs[i].equals(dir)) {
-                return checkedPseudo[i];
+                kind = checkedKind[i];
+                break;
             }
         }
-        boolean pseudo = isKernelFileSystem(dir);
-        if (checked < MAX_KEPT) {
-            checkedDirs[checked] = dir;
-            checkedPseudo[checked++] = pseudo;
+        if (kind < 0) {
+            kind = kindOf(dir);
+            if (checked < MAX_KEPT) {
+                checkedDirs[checked] = dir;
+                checkedKind[checked++] = kind;
+            }
         }
-        return pseudo;
+        if (kind == CGROUP_V1) {
+            // cgroup v1 serves cgroup.procs and tasks from a cached pid list (kernel/cgroup/cgroup-v1.c,
+            // cgroup_pidlist_start): an open file that asks again finds the same list, which the
+            // kernel drops only a second after the last read. Kept open and read every tick (or
+            // faster), it never changed again: a process moved out was still listed (found by
+            // FaultCgroupIT). A fresh open builds the list anew.
+            String name = String.valueOf(file.getFileName());
+            return !"cgroup.procs".equals(name) && !"tasks".equals(name);
+        }
+        return kind != REGULAR;
+    }
+
+    private static final byte REGULAR = 0;
+    private static final byte KERNEL = 1;
+    private static final byte CGROUP_V1 = 2;
+
+    private static byte kindOf(Path dir) {
+        try {
+            String type = Files.getFileStore(dir).type();
+            return "cgroup".equals(type) ? CGROUP_V1 : isKernelType(type) ? KERNEL : REGULAR;
+        } catch (IOException | RuntimeException e) {
+            return REGULAR;
+        }
     }
 
     /** Whether the directory is on procfs, cgroupfs (v1 or v2) or sysfs, whose files are regenerated on read. */
     static boolean isKernelFileSystem(Path dir) {
         try {
-            String type = Files.getFileStore(dir).type();
-            return "proc".equals(type) || "cgroup".equals(type) || "cgroup2".equals(type) || "sysfs".equals(type);
+            return isKernelType(Files.getFileStore(dir).type());
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static boolean isKernelType(String type) {
+        return "proc".equals(type) || "cgroup".equals(type) || "cgroup2".equals(type) || "sysfs".equals(type);
     }
 
     /** The buffer as ISO-8859-1 text; one instance, reused. */

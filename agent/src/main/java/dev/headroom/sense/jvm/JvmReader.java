@@ -33,6 +33,9 @@ public final class JvmReader {
     private final GarbageCollectorMXBean[] collectors;
     private final JvmFlags flags;
     private AgentFootprint agent = AgentFootprint.NONE;
+    /** Each pool's use after the last collection, as last asked, and the collection count then. */
+    private final long[] afterGc;
+    private long afterGcAtCount = -1;
 
     public JvmReader() {
         MemoryMXBean memoryBean = null;
@@ -73,6 +76,7 @@ public final class JvmReader {
         }
         this.memory = memoryBean;
         this.pools = poolBeans;
+        this.afterGc = new long[poolBeans == null ? 0 : poolBeans.length];
         this.bufferPools = bufferBeans;
         this.threads = threadBean;
         this.classLoading = classBean;
@@ -114,27 +118,36 @@ public final class JvmReader {
                 // -1s
             }
         }
+        long gcCount = gcCount();
         return new JvmMemory(
                 heapUsed,
                 heapCommitted,
                 heapMax,
-                poolUsages(),
+                poolUsages(gcCount),
                 bufferPoolUsages(),
                 threadCount(),
                 flags.threadStackSize(),
                 loadedClasses(),
-                gcCount(),
+                gcCount,
                 gcTimeMillis(),
                 nmtOrNull,
                 agent);
     }
 
-    private List<MemoryPoolUsage> poolUsages() {
+    /**
+     * @param gcCount the collections so far: a pool's use after GC changes only with a collection, so
+     *                while the count stands still the last one is kept instead of asked again (a call
+     *                into the VM and a {@code MemoryUsage} per pool, every tick, for the same answer)
+     */
+    private List<MemoryPoolUsage> poolUsages(long gcCount) {
         if (pools == null) {
             return List.of();
         }
+        boolean askAfterGc = gcCount < 0 || gcCount != afterGcAtCount;
+        afterGcAtCount = gcCount;
         List<MemoryPoolUsage> usages = new ArrayList<>(pools.length);
-        for (MemoryPoolMXBean pool : pools) {
+        for (int i = 0; i < pools.length; i++) {
+            MemoryPoolMXBean pool = pools[i];
             String name = "?";
             boolean heap = false;
             try {
@@ -144,9 +157,14 @@ public final class JvmReader {
                 if (usage == null) {
                     continue;
                 }
+                if (askAfterGc) {
+                    afterGc[i] = usedAfterGc(pool.getCollectionUsage());
+                }
                 usages.add(new MemoryPoolUsage(name, heap, usage.getUsed(), usage.getCommitted(), usage.getMax(),
-                        usedAfterGc(pool.getCollectionUsage())));
+                        afterGc[i]));
             } catch (RuntimeException e) {
+                // Asked again next tick.
+                afterGcAtCount = -1;
                 usages.add(new MemoryPoolUsage(name, heap, -1, -1, -1, -1));
             }
         }

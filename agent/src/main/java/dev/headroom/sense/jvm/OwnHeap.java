@@ -4,6 +4,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.URL;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +37,8 @@ public final class OwnHeap {
     public static final String OWN_PREFIX = "dev.headroom.";
     /** Beyond this the walk stops: a bug must not make the measure itself the cost. */
     private static final int MAX_OBJECTS = 200_000;
+    /** Where the agent's classes come from (its jar); {@code null} when the JVM does not say. */
+    private static final String OWN_LOCATION = location(OwnHeap.class);
 
     private final Instrumentation instrumentation;
 
@@ -51,7 +54,7 @@ public final class OwnHeap {
         }
         int n = 0;
         for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-            if (c.getName().startsWith(OWN_PREFIX)) {
+            if (agentClass(c)) {
                 n++;
             }
         }
@@ -180,7 +183,7 @@ public final class OwnHeap {
      */
     private static boolean staticsWalked(Class<?> c) {
         String name = c.getName();
-        return name.startsWith(OWN_PREFIX) && !c.isArray() && !name.startsWith("dev.headroom.shaded.")
+        return agentClass(c) && !c.isArray() && !name.startsWith("dev.headroom.shaded.")
                 && !name.startsWith("dev.headroom.publish.micrometer.") && !name.startsWith("dev.headroom.publish.jfr.");
     }
 
@@ -255,7 +258,32 @@ public final class OwnHeap {
     }
 
     private static boolean own(Class<?> c) {
-        return c.getName().startsWith(OWN_PREFIX);
+        return agentClass(c);
+    }
+
+    /**
+     * Whether a class is the agent's: named under {@link #OWN_PREFIX} and loaded from the agent's
+     * own jar. The name alone is not enough: our sample apps live under {@code dev.headroom.samples},
+     * and the walk took {@code HeapGrowth}'s static list of leaked orders for the agent's, reporting
+     * the agent at 3–10 MB in the heap-growth runs (found in the dump benchmark's event logs).
+     */
+    static boolean agentClass(Class<?> c) {
+        if (!c.getName().startsWith(OWN_PREFIX)) {
+            return false;
+        }
+        // Compared as text: URL.equals may resolve host names.
+        String from = location(c);
+        return OWN_LOCATION == null ? from == null : OWN_LOCATION.equals(from);
+    }
+
+    private static String location(Class<?> c) {
+        try {
+            java.security.CodeSource source = c.getProtectionDomain().getCodeSource();
+            URL url = source == null ? null : source.getLocation();
+            return url == null ? null : url.toExternalForm();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static long align(long bytes) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -202,6 +203,65 @@ class CgroupLocatorTest {
         CgroupMemory memory = tree.reader(HOST_16_GIB).read();
         assertEquals(805_306_368L, memory.limitBytes());
         assertEquals("memory.limit_in_bytes of /pod", memory.limitSource());
+    }
+
+    @Test
+    void v1ReadsTheParentsLimitAgainOnlyWhenTheHierarchicalLimitOrItsOwnChanged() throws IOException {
+        String unlimited = "9223372036854771712\n";
+        CgroupTree tree = v1Tree("/pod/ctr", "9223372036854771712", 4096 * 100,
+                V1_STAT.replace("hierarchical_memory_limit 536870912", "hierarchical_memory_limit 805306368"))
+                .cgroupFile("memory/pod", "memory.limit_in_bytes", "805306368\n")
+                .cgroupFile("memory", "memory.limit_in_bytes", unlimited);
+        CgroupMemoryReader reader = tree.reader(HOST_16_GIB);
+        assertEquals(805_306_368L, reader.read().limitBytes());
+
+        // Nothing changed: the pod's file is not read (here it could not be).
+        Path podLimit = tree.cgroupRoot().resolve("memory/pod/memory.limit_in_bytes");
+        Files.delete(podLimit);
+        CgroupMemory same = reader.read();
+        assertEquals(805_306_368L, same.limitBytes());
+        assertEquals("memory.limit_in_bytes of /pod", same.limitSource());
+
+        // The pod's limit lowered: the kernel's hierarchical limit moves with it, and the walk follows.
+        Files.writeString(podLimit, "600000000\n");
+        Files.writeString(tree.cgroupRoot().resolve("memory/pod/ctr/memory.stat"),
+                V1_STAT.replace("hierarchical_memory_limit 536870912", "hierarchical_memory_limit 600000000"));
+        CgroupMemory lowered = reader.read();
+        assertEquals(600_000_000L, lowered.limitBytes());
+        assertEquals("memory.limit_in_bytes of /pod", lowered.limitSource());
+
+        // Its own limit set below the pod's: read at once, named as its own.
+        Files.writeString(tree.cgroupRoot().resolve("memory/pod/ctr/memory.limit_in_bytes"), "500000000\n");
+        Files.writeString(tree.cgroupRoot().resolve("memory/pod/ctr/memory.stat"),
+                V1_STAT.replace("hierarchical_memory_limit 536870912", "hierarchical_memory_limit 500000000"));
+        CgroupMemory own = reader.read();
+        assertEquals(500_000_000L, own.limitBytes());
+        assertEquals("memory.limit_in_bytes of /pod/ctr", own.limitSource());
+    }
+
+    @Test
+    void theReaderSaysWhetherThisProcessIsListedInCgroupProcs() throws IOException {
+        CgroupTree tree = v1Tree("/pod/ctr", "536870912", 4096 * 100, V1_STAT);
+        Path procs = tree.cgroupRoot().resolve("memory/pod/ctr/cgroup.procs");
+        long self = ProcessHandle.current().pid();
+        CgroupMemoryReader reader = tree.reader(HOST_16_GIB);
+
+        Files.writeString(procs, "1\n" + self + "\n" + (self * 10 + 7) + "\n");
+        assertEquals(3, reader.read().processCount());
+        assertTrue(reader.listedSelf());
+
+        // A longer pid that starts with ours, and ours as a prefix of a line, are not ours.
+        Files.writeString(procs, "1\n" + self + "1\n" + self + "x\n");
+        assertEquals(3, reader.read().processCount());
+        assertFalse(reader.listedSelf());
+
+        Files.writeString(procs, String.valueOf(self));
+        assertEquals(1, reader.read().processCount());
+        assertTrue(reader.listedSelf(), "the last line without a newline");
+
+        Files.delete(procs);
+        assertEquals(-1, reader.read().processCount());
+        assertFalse(reader.listedSelf());
     }
 
     @Test

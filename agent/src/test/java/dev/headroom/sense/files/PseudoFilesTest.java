@@ -85,6 +85,45 @@ class PseudoFilesTest {
     }
 
     @Test
+    void aKernelFileServedInSeveralReadsIsReadWhole() throws IOException {
+        // /proc/self/maps is a seq_file of one record a mapping: the kernel hands it out about a page
+        // a read, short of what was asked. Only a short read well inside a page may end the load.
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps) && PseudoFiles.isKernelFileSystem(maps.getParent()), "no procfs here");
+        try (PseudoFiles files = new PseudoFiles()) {
+            int n = files.load(maps);
+            assertTrue(n > 2 * PseudoFiles.SHORT_READ_IS_ALL, "a JVM has hundreds of mappings; read " + n);
+            String text = files.text().toString();
+            java.util.List<String> lines = Files.readAllLines(maps);
+            // The highest mapping (the stack, vsyscall) stays put while the test runs.
+            assertTrue(text.endsWith(lines.get(lines.size() - 1) + "\n"), "the last line was read");
+            assertEquals(1, files.openCount());
+        }
+    }
+
+    @Test
+    void cgroupV1PidListsAreOpenedForEveryRead() throws IOException {
+        // v1 caches a pid list per open file for as long as it is read within a second of the last
+        // read: a kept descriptor would list a process that has left. This host's own v1 memory cgroup.
+        Path dir = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && java.util.Arrays.asList(f[1].split(",")).contains("memory")) {
+                dir = Path.of("/sys/fs/cgroup/memory" + f[2]);
+            }
+        }
+        assumeTrue(dir != null && Files.isReadable(dir.resolve("cgroup.procs"))
+                && "cgroup".equals(Files.getFileStore(dir).type()), "no cgroup v1 memory hierarchy here");
+        try (PseudoFiles files = new PseudoFiles()) {
+            files.load(dir.resolve("memory.stat"));
+            assertEquals(1, files.openCount(), "memory.stat stays open");
+            files.load(dir.resolve("cgroup.procs"));
+            assertTrue(files.text().toString().contains(Long.toString(ProcessHandle.current().pid())));
+            assertEquals(1, files.openCount(), "cgroup.procs is not kept");
+        }
+    }
+
+    @Test
     void closeLetsGoOfEveryKeptFileAndALaterReadOpensItAgain() throws IOException {
         Path status = Path.of("/proc/self/status");
         Path stat = Path.of("/proc/self/stat");

@@ -57,6 +57,30 @@ class JvmReaderTest {
         assertNull(memory.nmt());
     }
 
+    /** Kept reachable across the collection, so the old generation's level after GC must rise. */
+    private static byte[][] retained;
+
+    @Test
+    void theLevelAfterGcIsAskedAgainAfterEachCollection() {
+        System.gc();
+        long before = oldGenAfterGc(reader.read(null));
+        assertTrue(before >= 0, "after a full GC the old generation has a level");
+        assertEquals(before, oldGenAfterGc(reader.read(null)), "no collection in between: the same level");
+        retained = new byte[64][];
+        for (int i = 0; i < retained.length; i++) {
+            retained[i] = new byte[256 * 1024];
+        }
+        System.gc();
+        long after = oldGenAfterGc(reader.read(null));
+        assertTrue(after >= before + 8L * 1024 * 1024, "16 MiB more kept: " + before + " then " + after);
+        retained = null;
+    }
+
+    private static long oldGenAfterGc(JvmMemory memory) {
+        return memory.pools().stream().filter(p -> p.heap() && p.name().contains("Old") || p.name().contains("Tenured"))
+                .mapToLong(MemoryPoolUsage::usedAfterGc).max().orElse(-1);
+    }
+
     @Test
     void carriesTheNmtSummaryItIsGiven() {
         NmtSummary nmt = new NmtSummary(2 * MIB, MIB, List.of(new NmtCategory("Java Heap", 2 * MIB, MIB)));

@@ -1,6 +1,7 @@
 package dev.headroom.sense.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headroom.forecast.History;
@@ -32,6 +33,23 @@ class OwnHeapTest {
         long[] big = new long[10_000];
         long bytes = new OwnHeap(null).retainedBytes(List.of(big));
         assertTrue(bytes >= 80_016, "measured " + bytes);
+    }
+
+    /** Named like the agent's, but not from its code source: the test classes, like our sample apps. */
+    static final class Bystander {
+        final long[] data = new long[10_000];
+    }
+
+    @Test
+    void aClassNamedLikeTheAgentsButFromElsewhereIsNotEntered() {
+        assertTrue(OwnHeap.agentClass(OwnHeap.class));
+        assertTrue(OwnHeap.agentClass(History.class));
+        assertFalse(OwnHeap.agentClass(Bystander.class), "a test class, loaded from test-classes");
+        assertFalse(OwnHeap.agentClass(String.class));
+        // The sample apps' HeapGrowth keeps its leak in a static list under dev.headroom.samples: it
+        // was counted as the agent's own heap. Only the shallow size of such an object counts.
+        long bytes = new OwnHeap(null).retainedBytes(new Bystander());
+        assertTrue(bytes < 1_000, "measured " + bytes);
     }
 
     @Test
