@@ -240,9 +240,24 @@ class CgroupLocatorTest {
     }
 
     @Test
-    void theReaderSaysWhetherThisProcessIsListedInCgroupProcs() throws IOException {
+    void v1CountsItsProcessesEveryTenthReadAndLeavesMovesToProcSelfCgroup() throws IOException {
         CgroupTree tree = v1Tree("/pod/ctr", "536870912", 4096 * 100, V1_STAT);
         Path procs = tree.cgroupRoot().resolve("memory/pod/ctr/cgroup.procs");
+        Files.writeString(procs, ProcessHandle.current().pid() + "\n");
+        CgroupMemoryReader reader = tree.reader(HOST_16_GIB);
+        assertEquals(1, reader.read().processCount());
+        assertFalse(reader.listedSelf(), "v1 does not look for itself in its pid list");
+        Files.writeString(procs, "1\n2\n3\n");
+        for (int i = 1; i < V1MemoryReader.PROCS_EVERY; i++) {
+            assertEquals(1, reader.read().processCount(), "read " + i + " carries the count");
+        }
+        assertEquals(3, reader.read().processCount(), "the tenth read counts again");
+    }
+
+    @Test
+    void theReaderSaysWhetherThisProcessIsListedInCgroupProcs() throws IOException {
+        CgroupTree tree = v2Tree("/pod/ctr", "536870912", 4096 * 100, V2_STAT);
+        Path procs = tree.cgroupRoot().resolve("pod/ctr/cgroup.procs");
         long self = ProcessHandle.current().pid();
         CgroupMemoryReader reader = tree.reader(HOST_16_GIB);
 
