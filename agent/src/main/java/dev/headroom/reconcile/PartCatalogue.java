@@ -118,7 +118,7 @@ public final class PartCatalogue {
             case AGENT ->
                     "The watcher's own objects in the Java heap: its sample history, the flight file's history "
                     + "and buffers, the latest reading. Bounded by its settings (flightHistory), measured by the "
-                    + "agent every minute; already inside the heap's committed memory, shown apart from it.";
+                    + "agent every 5 minutes; already inside the heap's committed memory, shown apart from it.";
             case METASPACE, "nmt.class", "nmt.metaspace" ->
                     "Loaded classes: grows with frameworks, generated proxies and lambdas; a steady climb "
                     + "is a class-loader leak (redeploys, scripting engines). Cap it with -XX:MaxMetaspaceSize.";

@@ -43,7 +43,7 @@ final class Jmh {
         return switch (name) {
             case "tick" -> "the whole tick without NMT: sense, reconcile, history, forecast, policy";
             case "sense" -> "Sensor.sample: cgroup files, /proc/self/status and /proc/self/cgroup, MXBeans";
-            case "cgroupRead" -> "the cgroup v1 files alone (usage, stat, limits up the path, memsw, kmem, failcnt, oom_control, procs, PSI)";
+            case "cgroupRead" -> "the cgroup v1 files alone (usage, stat, own limit, kmem, failcnt, oom_control, PSI; procs every tenth read, the parents' limits when the hierarchical one moves)";
             case "processRead" -> "/proc/self/status alone";
             case "jvmRead" -> "the MXBeans alone";
             case "reconcile" -> "Reconciler.reconcile";
@@ -51,7 +51,7 @@ final class Jmh {
             case "forecast" -> "Forecaster.forecast (windows of 5 and 30)";
             case "decide" -> "Policy.decide";
             case "nmtRead" -> "the NMT summary through the DiagnosticCommand MBean and its parse (every nmtEvery, 10 s)";
-            case "selfMeasure" -> "the agent measuring its own heap (every minute)";
+            case "selfMeasure" -> "the agent measuring its own heap (at start, 130 s, then every 5 minutes)";
             default -> "";
         };
     }
