@@ -85,7 +85,7 @@ public final class ClassHistogram {
 
     /** Takes the histogram; {@code live} forces a full GC first (see the class comment). Never throws. */
     public synchronized Result take(boolean live) {
-        EvidenceDirectory.Prepared dir = directory.prepare();
+        EvidenceDirectory.Prepared dir = directory.prepareSmall();
         if (!dir.ok()) {
             return Result.notDone(EvidenceStatus.SKIPPED, -1, dir.reason());
         }

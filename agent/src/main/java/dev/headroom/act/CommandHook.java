@@ -1,11 +1,13 @@
 package dev.headroom.act;
 
+import dev.headroom.io.GuardedFile;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -137,31 +139,98 @@ public final class CommandHook {
         }
         Process process;
         long start = System.nanoTime();
+        FileChannel sink = null;
+        String outputNote = "";
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            if (output == null) {
-                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            } else {
-                if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createFile(output, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
+            if (output != null) {
+                // Copied by our thread into a file opened by GuardedFile, not Redirect.appendTo: the
+                // JDK opens that path itself, following a link someone planted (hookOutput once
+                // appended to a root-owned file), or waiting for ever on a FIFO.
+                try {
+                    sink = openOutput(output);
+                } catch (IOException e) {
+                    outputNote = "output discarded: " + e.getMessage() + "; ";
                 }
-                pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+            }
+            if (sink == null) {
+                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             }
             process = pb.start();
         } catch (IOException | RuntimeException e) {
+            closeQuietly(sink);
             return new Started(false, "cannot start " + command.get(0) + ": " + e.getMessage());
         }
+        Thread copier = null;
+        if (sink != null) {
+            FileChannel to = sink;
+            copier = new Thread(() -> copy(process, to), "headroom-hook-output");
+            copier.setDaemon(true);
+            copier.start();
+        }
         byte[] input = eventJson == null ? new byte[0] : eventJson.clone();
-        Thread reaper = new Thread(() -> reap(process, input, start), "headroom-hook");
+        String note = outputNote;
+        Thread copying = copier;
+        Thread reaper = new Thread(() -> reap(process, input, start, note, copying), "headroom-hook");
         reaper.setDaemon(true);
         running = reaper;
         reaper.start();
         return new Started(true, null);
     }
 
-    private void reap(Process process, byte[] input, long start) {
-        String detail = "";
+    /** The output file, opened to append (see GuardedFile), created 0600 when missing. */
+    private static FileChannel openOutput(Path output) throws IOException {
+        FileChannel ch = GuardedFile.openForWriting(output, true);
+        try {
+            ch.position(ch.size());
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Why the configured output file cannot be used, {@code null} when it can (said once at start). */
+    public String outputRefusal() {
+        if (output == null) {
+            return null;
+        }
+        try {
+            openOutput(output).close();
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Copies the hook's stdout and stderr into the output file until the hook closes them. */
+    private static void copy(Process process, FileChannel to) {
+        try (InputStream in = process.getInputStream(); FileChannel out = to) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            }
+        } catch (IOException e) {
+            // The hook's output is best effort; its exit status is what is reported.
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing was written through it
+            }
+        }
+    }
+
+    private void reap(Process process, byte[] input, long start, String outputNote, Thread copier) {
+        String detail = outputNote;
         // Written here, not on the caller's thread: a command that does not read its stdin
         // would block a writer once the pipe buffer (64 KiB) is full.
         try (OutputStream stdin = process.getOutputStream()) {
@@ -172,6 +241,11 @@ public final class CommandHook {
         try {
             boolean ended = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
             long millis = (System.nanoTime() - start) / 1_000_000;
+            if (ended && copier != null) {
+                // The output it wrote before exiting is in the file when the outcome is known (a
+                // child it left behind holding the pipe open is not waited for beyond a second).
+                copier.join(1_000);
+            }
             if (ended) {
                 lastOutcome = new Outcome(process.exitValue(), false, millis, detail + "exit " + process.exitValue());
             } else {

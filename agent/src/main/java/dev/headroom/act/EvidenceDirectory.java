@@ -2,10 +2,8 @@ package dev.headroom.act;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,6 +25,12 @@ import java.util.function.Supplier;
  * When the chosen directory exists but is not private (a shared working directory, a volume
  * mounted 0755 or 1777), evidence goes into a subdirectory {@value #PRIVATE_SUBDIRECTORY},
  * created 0700. A missing directory is created 0700 and used as it is.
+ *
+ * <p>When none of that works (a read-only volume, a file where the directory should be, a
+ * {@code headroom-dumps} someone else made first), heap dumps are off, and the small evidence
+ * (histograms, NMT reports, the default flight file) goes to a private directory of our own,
+ * {@code <java.io.tmpdir>/headroom-<uid>}, made and checked the same way; never into the
+ * unusable directory itself, which may be shared.
  */
 public final class EvidenceDirectory {
 
@@ -51,7 +55,9 @@ public final class EvidenceDirectory {
     private final Supplier<String> heapDumpPathFlag;
     private final Path workingDir;
     private final long uid;
+    private final Path fallbackBase;
     private Prepared prepared;
+    private Prepared small;
 
     /**
      * @param dumpDirOption the {@code dumpDir} option, {@code null} when not given
@@ -62,6 +68,12 @@ public final class EvidenceDirectory {
     }
 
     EvidenceDirectory(Path dumpDirOption, Supplier<String> heapDumpPathFlag, Path workingDir, long uid) {
+        this(dumpDirOption, heapDumpPathFlag, workingDir, uid, Path.of(System.getProperty("java.io.tmpdir", "/tmp")));
+    }
+
+    EvidenceDirectory(Path dumpDirOption, Supplier<String> heapDumpPathFlag, Path workingDir, long uid,
+                      Path fallbackBase) {
+        this.fallbackBase = fallbackBase.toAbsolutePath();
         this.option = dumpDirOption;
         this.heapDumpPathFlag = heapDumpPathFlag;
         this.workingDir = workingDir.toAbsolutePath();
@@ -98,14 +110,59 @@ public final class EvidenceDirectory {
         try {
             prepared = make();
         } catch (IOException | RuntimeException e) {
-            prepared = new Prepared(null, "cannot prepare the evidence directory under " + chosen() + ": " + e);
+            prepared = new Prepared(null, "cannot prepare the evidence directory under " + chosen() + ": " + describe(e));
         }
         return prepared;
+    }
+
+    /**
+     * Where small evidence goes (histograms, NMT reports, the default flight file): the private
+     * directory of {@link #prepare()} when it can be had, else the private fallback under
+     * {@code java.io.tmpdir}. Never throws.
+     */
+    public synchronized Prepared prepareSmall() {
+        Prepared main = prepare();
+        if (main.ok()) {
+            return main;
+        }
+        if (small != null && small.ok() && Files.isDirectory(small.dir(), LinkOption.NOFOLLOW_LINKS)) {
+            return small;
+        }
+        Path dir = fallbackBase.resolve("headroom-" + uid);
+        try {
+            small = privateSubdirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            small = new Prepared(null, "cannot prepare " + dir + ": " + describe(e));
+        }
+        if (!small.ok()) {
+            small = new Prepared(null, main.reason() + "; and the fallback: " + small.reason());
+        }
+        return small;
+    }
+
+    /** An I/O failure in words: a file system's reason names the file, without the class name. */
+    static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return f.getFile() + ": permission denied";
+        }
+        return e.toString();
     }
 
     private Prepared make() throws IOException {
         Path base = chosen();
         if (!Files.exists(base)) {
+            // dumpDir=/etc/passwd/dumps: the first ancestor that exists must be a directory, or
+            // createDirectories says only "FileAlreadyExistsException: /etc/passwd".
+            Path existing = base.getParent();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null && !Files.isDirectory(existing)) {
+                return new Prepared(null, existing + " is not a directory");
+            }
             Path parent = base.getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -122,7 +179,11 @@ public final class EvidenceDirectory {
         if (isPrivate(base, true)) {
             return new Prepared(base, null);
         }
-        Path sub = base.resolve(PRIVATE_SUBDIRECTORY);
+        return privateSubdirectory(base.resolve(PRIVATE_SUBDIRECTORY));
+    }
+
+    /** Makes (0700) or checks a directory of ours in a directory others may write. */
+    private Prepared privateSubdirectory(Path sub) throws IOException {
         if (!Files.exists(sub, LinkOption.NOFOLLOW_LINKS)) {
             createPrivate(sub);
         }
@@ -175,24 +236,9 @@ public final class EvidenceDirectory {
         return ownerUid(p, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /**
-     * The effective uid, from the {@code Uid:} line of {@code /proc/self/status} (real, effective,
-     * saved, fs): files are created with the fs uid, which follows the effective one. Works for
-     * container users that have no passwd entry, where a user name would not. {@code -1} if unreadable.
-     */
+    /** The effective uid: see {@link dev.headroom.io.GuardedFile#effectiveUid}. */
     static long effectiveUid(Path procRoot) {
-        try (BufferedReader in = Files.newBufferedReader(procRoot.resolve("self/status"), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("Uid:")) {
-                    String[] f = line.substring(4).trim().split("\\s+");
-                    return f.length > 1 ? Long.parseLong(f[1]) : Long.parseLong(f[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return -1;
+        return dev.headroom.io.GuardedFile.effectiveUid(procRoot);
     }
 
     static String heapDumpPathFlag() {

@@ -117,15 +117,25 @@ public final class HeapDumper {
         }
     }
 
-    private HeapDumpResult checkedDump(boolean live) {
+    /**
+     * Why a dump cannot even start (no allowance left, no private directory), {@code null} when it
+     * may: asked before "writing a heap dump" is said, so that line is not followed by "skipped".
+     */
+    public synchronized String unusable() {
         if (attempts >= settings.maxDumps()) {
-            return HeapDumpResult.skipped("maxDumps reached: " + attempts + " of " + settings.maxDumps()
-                    + " heap dump(s) already taken in this run");
+            return "maxDumps reached: " + attempts + " of " + settings.maxDumps()
+                    + " heap dump(s) already taken in this run";
         }
         EvidenceDirectory.Prepared dir = directory.prepare();
-        if (!dir.ok()) {
-            return HeapDumpResult.skipped(dir.reason());
+        return dir.ok() ? null : dir.reason();
+    }
+
+    private HeapDumpResult checkedDump(boolean live) {
+        String unusable = unusable();
+        if (unusable != null) {
+            return HeapDumpResult.skipped(unusable);
         }
+        EvidenceDirectory.Prepared dir = directory.prepare();
         Path d = dir.dir();
         if (!settings.force()) {
             String fsType;

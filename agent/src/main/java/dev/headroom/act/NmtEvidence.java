@@ -97,7 +97,7 @@ public final class NmtEvidence {
         if (!enabled()) {
             return Result.skipped(offReason());
         }
-        EvidenceDirectory.Prepared dir = directory.prepare();
+        EvidenceDirectory.Prepared dir = directory.prepareSmall();
         if (!dir.ok()) {
             return Result.skipped(dir.reason());
         }

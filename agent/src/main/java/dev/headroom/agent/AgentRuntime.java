@@ -81,6 +81,7 @@ final class AgentRuntime implements Runnable {
     private final RewriteCadence flightCadence = RewriteCadence.defaults();
     private boolean eventLogFailed;
     private boolean flightFileFailed;
+    private boolean eventLogStuckSaid;
 
     AgentRuntime(Options options, Instrumentation instrumentation, String how, LatestReading latest,
                  MicrometerBridge bridge) {
@@ -117,7 +118,8 @@ final class AgentRuntime implements Runnable {
             try {
                 eventLog = EventLog.open(options.eventLog());
             } catch (IOException | RuntimeException e) {
-                console.say("cannot open the event log " + options.eventLog() + ": " + e + "; going on without it");
+                console.say("cannot open the event log " + options.eventLog() + ": " + describe(e)
+                        + "; going on without it");
             }
         }
         problems = new ProblemReporter(console, eventLog, System::currentTimeMillis);
@@ -129,7 +131,19 @@ final class AgentRuntime implements Runnable {
         lastNmtRead = now;
         int ownClasses = ownHeap.ownClasses();
         write(now, "start", json -> StartEvent.write(json, first, sensor, options, how, ownClasses));
-        console.say(StartEvent.line(first));
+        EvidenceDirectory directory = new EvidenceDirectory(options.dumpDir());
+        // Made (0700) or checked now rather than at the first dump: a dump directory that cannot
+        // be used should be said at start, when someone is looking, not in the last seconds.
+        EvidenceDirectory.Prepared prepared = directory.prepare();
+        EvidenceDirectory.Prepared small = directory.prepareSmall();
+        // The default flight file lives in the private evidence directory, made (0700) above: written
+        // to directory.chosen() it landed in a shared working directory, or, when the dump
+        // directory did not exist yet, created it with the umask's 0755 before the dumper could
+        // make it private (found by FaultDumpIT). When no private directory can be had it is off,
+        // never put into the directory that was refused, which may be shared (issue 12).
+        Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
+                : small.ok() ? FlightFile.defaultPath(small.dir()) : null;
+        console.say(StartEvent.line(first) + "; " + whereEvidenceGoes(prepared, small, flightPath));
         String missing = RuntimeModules.boot().missing();
         if (missing != null) {
             problems.report("runtime", missing);
@@ -146,10 +160,6 @@ final class AgentRuntime implements Runnable {
                 .withDumps(options.policy().dumpBytesPerSecond(), evidence.heapDump() ? evidence.maxDumps() : 0,
                         evidence.dumpIntervalMillis() / 1000.0));
 
-        EvidenceDirectory directory = new EvidenceDirectory(options.dumpDir());
-        // Made (0700) or checked now rather than at the first dump: a dump directory that cannot
-        // be used should be said at start, when someone is looking, not in the last seconds.
-        EvidenceDirectory.Prepared prepared = directory.prepare();
         if (!prepared.ok()) {
             problems.report("dumpDir", "heap dumps will not be possible: " + prepared.reason());
         }
@@ -177,15 +187,14 @@ final class AgentRuntime implements Runnable {
                 line -> problems.report("publish " + firstWord(line), line), bridge);
         responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
 
-        // The default flight file lives in the private evidence directory, made (0700) above: written
-        // to directory.chosen() it landed in a shared working directory, or, when the dump
-        // directory did not exist yet, created it with the umask's 0755 before the dumper could
-        // make it private (found by FaultDumpIT).
-        Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
-                : FlightFile.defaultPath(prepared.ok() ? prepared.dir() : directory.chosen());
-        previousRun(now, flightPath);
-        flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
+        if (flightPath != null) {
+            previousRun(now, flightPath);
+            flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
+        }
         terminationLog = terminationLog(options.outputs().terminationLog());
+        if (hook != null && hook.outputRefusal() != null) {
+            problems.report("hookOutput", "the hook's output will be discarded: " + hook.outputRefusal());
+        }
 
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
         measureSelf(System.currentTimeMillis());
@@ -195,6 +204,16 @@ final class AgentRuntime implements Runnable {
     private void measureSelf(long now) {
         lastFootprint = now;
         sensor.jvmReader().agentFootprint(ownHeap.measure(now, this));
+    }
+
+    /** The second half of the start line: where the evidence and the flight file will go. */
+    static String whereEvidenceGoes(EvidenceDirectory.Prepared dumps, EvidenceDirectory.Prepared small, Path flight) {
+        String flightText = flight == null ? "no flight file (no private directory for it)" : "flight file " + flight;
+        if (dumps.ok()) {
+            return "evidence to " + dumps.dir() + ", " + flightText;
+        }
+        return "no heap dumps (see below), "
+                + (small.ok() ? "histograms to " + small.dir() : "no histograms") + ", " + flightText;
     }
 
     private void previousRun(long now, Path flightPath) {
@@ -227,7 +246,7 @@ final class AgentRuntime implements Runnable {
             return null;
         }
         if ("auto".equals(setting)) {
-            return TerminationLog.inKubernetes(System.getenv()) ? new TerminationLog(TerminationLog.DEFAULT_PATH) : null;
+            return TerminationLog.auto(System.getenv(), TerminationLog.DEFAULT_PATH);
         }
         return new TerminationLog(Path.of(setting));
     }
@@ -272,6 +291,7 @@ final class AgentRuntime implements Runnable {
             lastWords(snapshot, breakdown, forecast, decision);
             responder.act(snapshot, breakdown, forecast, decision);
 
+            watchEventLog();
             Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten());
             latest.set(reading);
             publishers.tick(reading);
@@ -289,16 +309,16 @@ final class AgentRuntime implements Runnable {
 
     private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
         boolean rewrite = flightCadence.due(s.epochMillis(), d.level(), d.changed(), s.workingSetBytes(), s.limitBytes());
-        IOException failure = flightFile.update(s, b, f, d.level(), rewrite);
+        IOException failure = flightFile == null ? null : flightFile.update(s, b, f, d.level(), rewrite);
         if (failure != null && !flightFileFailed) {
             flightFileFailed = true;
-            problems.report("flightFile", "cannot write " + flightFile.path() + ": " + failure);
+            problems.report("flightFile", "cannot write " + flightFile.path() + ": " + describe(failure));
         }
         if (terminationLog != null && (d.changed() || d.level() == Level.CRITICAL)) {
             String dump = responder.lastDumpPath();
             IOException t = terminationLog.update(s, b, f, d.level(), dump == null ? null : Path.of(dump));
             if (t != null) {
-                problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + t);
+                problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + describe(t));
             }
         }
     }
@@ -334,19 +354,68 @@ final class AgentRuntime implements Runnable {
                 Startup.budget(r.snapshot(), sensor.jvmReader().flags()));
     }
 
-    /** At a clean exit: the flight file says so, and the event log ends with {@code stop}. */
+    /**
+     * At a clean exit: the flight file says so, and the event log ends with {@code stop}. The
+     * writing runs on its own daemon thread and is waited for at most {@link #STOP_WAIT_MILLIS}: a
+     * file that hangs (a FIFO nobody reads, a hung network file system) must not hold the JVM's
+     * exit (issue 12: main ended at 3 s, the JVM at 45 s). Then one line says what was left.
+     */
     private void stop() {
         try {
+            Thread io = new Thread(this::lastWrites, "headroom-stop-io");
+            io.setDaemon(true);
+            io.start();
+            io.join(STOP_WAIT_MILLIS);
+            if (io.isAlive()) {
+                console.say("exit: the last writes (flight file, event log) did not finish within "
+                        + STOP_WAIT_MILLIS + " ms; not waiting for them (a file that blocks?)");
+            }
+        } catch (Throwable ignored) {
+            // The JVM is going away; nothing may delay or disturb that.
+        }
+    }
+
+    /** How long the JVM's exit waits for the agent's last writes. */
+    static final long STOP_WAIT_MILLIS = 1_000;
+
+    private void lastWrites() {
+        try {
             long now = System.currentTimeMillis();
+            long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
             if (flightFile != null) {
                 flightFile.markEnded("exit");
             }
             publishers.close();
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
-            eventLog.close();
+            eventLog.close(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
         } catch (Throwable ignored) {
-            // The JVM is going away; nothing may delay or disturb that.
+            // As above.
         }
+    }
+
+    /** Said once: the event log's thread has been stuck in one write for a while. */
+    private void watchEventLog() {
+        long stuck = eventLog.stuckMillis();
+        if (stuck >= EVENT_LOG_STUCK_MILLIS && !eventLogStuckSaid) {
+            eventLogStuckSaid = true;
+            problems.report("eventLog", "a write to the event log " + eventLog.path() + " has not returned for "
+                    + stuck + " ms (a FIFO nobody reads? a hung file system?); events queue, then are dropped,"
+                    + " and the agent goes on watching");
+        }
+    }
+
+    /** See {@link #watchEventLog()}: a local write takes microseconds; five seconds is stuck. */
+    static final long EVENT_LOG_STUCK_MILLIS = 5_000;
+
+    /** A failure in one line: a refusal or a file system's reason, without a class name where it says enough. */
+    static String describe(Exception e) {
+        if (e instanceof dev.headroom.io.GuardedFile.RefusedException) {
+            return e.getMessage();
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.toString();
     }
 
     private void write(long now, String event, EventLog.Body body) {

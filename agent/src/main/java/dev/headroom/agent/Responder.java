@@ -127,6 +127,12 @@ final class Responder {
     }
 
     private boolean heapDump(long now, Decision d) {
+        String unusable = dumper.unusable();
+        if (unusable != null) {
+            sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason", unusable));
+            console.say("heap dump skipped: " + unusable);
+            return false;
+        }
         console.say("writing a heap dump (expected " + String.format(Locale.ROOT, "%.1f", d.expectedDumpSeconds())
                 + " s) before the limit is reached");
         HeapDumpResult r = dumper.dump();

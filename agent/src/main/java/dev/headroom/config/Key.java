@@ -66,7 +66,7 @@ public enum Key {
         BYTES("a size like 300m, 2g or a number of bytes"),
         PATH("a file system path"),
         BOOLEAN("true or false"),
-        INT("a whole number from 0 to 1000000"),
+        INT("a whole number"),
         SHARE("a share of the limit between 0 and 1, like 0.85"),
         STRING("text");
 

@@ -65,13 +65,7 @@ public final class OptionsParser {
         }
 
         long interval = duration(Key.INTERVAL, raw);
-        if (interval < 10) {
-            throw new OptionException(message(Key.INTERVAL, raw.get(Key.INTERVAL), "a duration of at least 10ms"));
-        }
         long limit = bytes(Key.LIMIT, raw);
-        if (limit == 0) {
-            throw new OptionException(message(Key.LIMIT, raw.get(Key.LIMIT), "a size greater than zero"));
-        }
         Path cgroupRoot = path(Key.CGROUP_ROOT, raw);
         Path procRoot = path(Key.PROC_ROOT, raw);
         if (cgroupRoot == null || procRoot == null) {
@@ -85,9 +79,6 @@ public final class OptionsParser {
                     "a share at least warnShare (" + warnShare + ")"));
         }
         long dumpSpeed = bytes(Key.DUMP_SPEED, raw);
-        if (dumpSpeed <= 0) {
-            throw new OptionException(message(Key.DUMP_SPEED, raw.get(Key.DUMP_SPEED), "a speed greater than zero, like 100m"));
-        }
         Options.Policy policy = new Options.Policy(duration(Key.HORIZON, raw), warnShare, criticalShare,
                 duration(Key.COOLDOWN, raw), dumpSpeed);
         Options.Evidence evidence = new Options.Evidence(bool(Key.HEAP_DUMP, raw), bool(Key.DUMP_LIVE, raw),
@@ -137,24 +128,33 @@ public final class OptionsParser {
 
     private static long duration(Key key, Map<Key, String> raw) throws OptionException {
         String value = raw.getOrDefault(key, key.defaultValue());
+        long millis;
         try {
-            return Quantities.parseDurationMillis(value);
+            millis = Quantities.parseDurationMillis(value);
         } catch (NumberFormatException e) {
             throw new OptionException(message(key, value, key.kind().expected));
         }
+        return inRange(key, value, millis, "a duration");
+    }
+
+    /** The value when it lies in the key's range (see {@link Ranges}); else the error naming the range. */
+    private static long inRange(Key key, String value, long parsed, String what) throws OptionException {
+        Ranges.Range range = Ranges.of(key);
+        if (range != null && !range.contains(parsed)) {
+            throw new OptionException(message(key, value.trim(), what + " " + range.text()));
+        }
+        return parsed;
     }
 
     private static int integer(Key key, Map<Key, String> raw) throws OptionException {
         String value = raw.getOrDefault(key, key.defaultValue()).trim();
+        int n;
         try {
-            int n = Integer.parseInt(value);
-            if (n < 0 || n > 1_000_000) {
-                throw new NumberFormatException();
-            }
-            return n;
+            n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new OptionException(message(key, value, key.kind().expected));
+            throw new OptionException(message(key, value, "a whole number " + Ranges.of(key).text()));
         }
+        return (int) inRange(key, value, n, "a whole number");
     }
 
     private static double share(Key key, Map<Key, String> raw) throws OptionException {
@@ -173,13 +173,19 @@ public final class OptionsParser {
     private static long bytes(Key key, Map<Key, String> raw) throws OptionException {
         String value = raw.getOrDefault(key, key.defaultValue());
         if (value.isBlank()) {
-            return -1;
+            // Unset is a value only for a size that has no default (limit, softMaxHeapSize).
+            if (key.defaultValue().isEmpty()) {
+                return -1;
+            }
+            throw new OptionException(message(key, value, key.kind().expected));
         }
+        long bytes;
         try {
-            return Quantities.parseBytes(value);
+            bytes = Quantities.parseBytes(value);
         } catch (NumberFormatException e) {
             throw new OptionException(message(key, value, key.kind().expected));
         }
+        return inRange(key, value, bytes, "a size");
     }
 
     private static Path path(Key key, Map<Key, String> raw) throws OptionException {

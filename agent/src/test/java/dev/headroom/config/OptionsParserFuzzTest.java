@@ -128,6 +128,36 @@ class OptionsParserFuzzTest {
         assertTrue(!o.outputs().terminationLog().isEmpty());
         assertTrue(o.outputs().flightHistory() >= 0 && o.outputs().flightHistory() <= 1_000_000);
         assertEquals(Key.values().length, o.effective().size());
+        for (Key key : Key.values()) {
+            Ranges.Range range = Ranges.of(key);
+            if (range != null) {
+                long v = ((Number) valueOf(o, key)).longValue();
+                // -1: a size option left unset (limit, softMaxHeapSize)
+                assertTrue(v == -1 && key.kind() == Key.Kind.BYTES || range.contains(v),
+                        key.optionName() + " = " + v + " outside " + range.text());
+            }
+        }
+    }
+
+    @Test
+    void valuesJustOutsideEachRangeAreRefusedWithTheRangeInTheMessage() {
+        Fuzz.run(TALLY, "options out of range", 5_000, r -> {
+            Key[] ranged = java.util.Arrays.stream(Key.values()).filter(k -> Ranges.of(k) != null).toArray(Key[]::new);
+            Key key = ranged[r.nextInt(ranged.length)];
+            Ranges.Range range = Ranges.of(key);
+            boolean below = range.min() > 0 && r.nextBoolean();
+            long beyond = below ? range.min() - 1 - r.nextLong(range.min())
+                    : range.max() + 1 + r.nextLong(range.max());
+            String text = switch (key.kind()) {
+                case DURATION -> beyond + "ms";
+                default -> Long.toString(beyond);
+            };
+            return Map.entry(key, text);
+        }, e -> e.getKey().optionName() + "=" + e.getValue(), e -> {
+            OptionException x = org.junit.jupiter.api.Assertions.assertThrows(OptionException.class,
+                    () -> OptionsParser.parse(e.getKey().optionName() + "=" + e.getValue(), new Properties(), Map.of()));
+            assertTrue(x.getMessage().contains(Ranges.of(e.getKey()).text()), x.getMessage());
+        });
     }
 
     // ---- generation ------------------------------------------------------------------------------------------
@@ -186,13 +216,19 @@ class OptionsParserFuzzTest {
         String pad = r.nextInt(6) == 0 ? " " : "";
         return switch (key) {
             case INTERVAL, SNAPSHOT_EVERY, NMT_EVERY, HORIZON, COOLDOWN, DUMP_INTERVAL, HOOK_TIMEOUT -> {
+                // Anywhere in the key's range (Ranges), in any unit that can say a value in it.
+                Ranges.Range range = Ranges.of(key);
                 String[] units = {"ms", "s", "m", "min", "h", "d"};
                 long[] millis = {1, 1_000, 60_000, 60_000, 3_600_000, 86_400_000};
-                int u = r.nextInt(units.length);
-                long n = (u == 0 ? 10 : 1) + r.nextLong(100_000);
+                int u;
+                do {
+                    u = r.nextInt(units.length);
+                } while (millis[u] > range.max());
+                long lo = (range.min() + millis[u] - 1) / millis[u];
+                long n = lo + r.nextLong(range.max() / millis[u] - lo + 1);
                 String number = Long.toString(n);
                 long expected = n * millis[u];
-                if (u > 0 && r.nextInt(4) == 0) {
+                if (u > 0 && r.nextInt(4) == 0 && expected + millis[u] / 2 <= range.max()) {
                     number = n + ".5";
                     expected += millis[u] / 2;
                 }
@@ -200,9 +236,12 @@ class OptionsParserFuzzTest {
                 yield new Value(pad + number + unit + pad, expected);
             }
             case LIMIT, DUMP_MARGIN, DUMP_SPEED, SOFT_MAX_HEAP_SIZE -> {
+                Ranges.Range range = Ranges.of(key);
                 String[] units = {"", "k", "m", "g", "t"};
                 int u = r.nextInt(units.length);
-                long n = 1 + r.nextLong(u == 4 ? 1 << 20 : 1L << 30);
+                long lo = Math.max(1, (range.min() + (1L << (10 * u)) - 1) >> (10 * u));
+                long hi = Math.min(range.max() >> (10 * u), 1L << 30);
+                long n = lo + r.nextLong(hi - lo + 1);
                 String suffix = u == 0 ? pick(r, "", "b") : pick(r, "", "b", "ib", "B", "iB");
                 String unit = r.nextBoolean() ? units[u].toUpperCase(Locale.ROOT) : units[u];
                 yield new Value(pad + n + unit + suffix + pad, n << (10 * u));
@@ -218,7 +257,8 @@ class OptionsParserFuzzTest {
                 yield new Value(pad + (r.nextBoolean() ? text.toUpperCase(Locale.ROOT) : text) + pad, b);
             }
             case MAX_DUMPS, KEEP_DUMPS, FLIGHT_HISTORY -> {
-                int n = r.nextInt(1_000_001);
+                Ranges.Range range = Ranges.of(key);
+                int n = (int) (range.min() + r.nextLong(range.max() - range.min() + 1));
                 yield new Value(pad + n + pad, n);
             }
             case WARN_SHARE -> {

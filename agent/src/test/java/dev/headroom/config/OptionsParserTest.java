@@ -86,6 +86,30 @@ class OptionsParserTest {
     }
 
     @Test
+    void anIntervalOfDaysIsRefusedWithItsRange() {
+        // 200000d in nanoseconds overflows a long: the agent's thread once spun a core on it.
+        OptionException e = assertThrows(OptionException.class,
+                () -> OptionsParser.parse("interval=200000d", new Properties(), Map.of()));
+        assertEquals("headroom: agent disabled: option 'interval' has bad value '200000d': expected a duration"
+                + " from 10ms to 1h", e.getMessage());
+        OptionException count = assertThrows(OptionException.class,
+                () -> OptionsParser.parse("flightHistory=100000", new Properties(), Map.of()));
+        assertTrue(count.getMessage().endsWith("expected a whole number from 1 to 3600"), count.getMessage());
+    }
+
+    @Test
+    void everyRangeIsInTheConfigurationReference() throws java.io.IOException {
+        String text = java.nio.file.Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (Key key : Key.values()) {
+            Ranges.Range range = Ranges.of(key);
+            if (range != null) {
+                assertTrue(text.contains("| `" + key.optionName() + "` | " + range.text() + " |"),
+                        "docs/configuration.md lacks the range of " + key.optionName());
+            }
+        }
+    }
+
+    @Test
     void environmentVariableNamesSplitCamelCase() {
         assertEquals("HEADROOM_EVENT_LOG", Key.EVENT_LOG.environmentVariable());
         assertEquals("HEADROOM_INTERVAL", Key.INTERVAL.environmentVariable());

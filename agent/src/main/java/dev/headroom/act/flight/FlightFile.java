@@ -13,11 +13,17 @@ import dev.headroom.sense.Snapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,6 +53,8 @@ public final class FlightFile {
     public static final int DEFAULT_HISTORY = 120;
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final byte[] HISTORY_START = ",\"history\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] HISTORY_END = "]}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -206,7 +214,10 @@ public final class FlightFile {
             // A leftover temp file (or a link someone placed there) is removed, never written through:
             // CREATE_NEW fails on anything existing, links included.
             Files.deleteIfExists(temp);
-            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            // 0600 from the start (the umask can only narrow it): the file names the evidence and
+            // says how the service is doing, which is nobody else's business.
+            try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(temp,
+                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY))) {
                 buffer.writeTo(out);
             }
             // rename(2) replaces the target atomically (and replaces a link itself, not its target).

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.headroom.io.GuardedFile;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,14 +59,20 @@ public record PreviousRun(
 
     static PreviousRun read(Path flightFile, Liveness liveness) {
         try {
-            if (Files.size(flightFile) > MAX_BYTES) {
-                return unreadable(true, flightFile + " is larger than a flight file can be");
-            }
-            try (InputStream in = Files.newInputStream(flightFile)) {
+            // Not followed if a link, not opened unless a regular file (a FIFO would hold the agent's
+            // thread here for ever), not read if someone else's in a shared directory: see GuardedFile.
+            byte[] content = GuardedFile.read(flightFile, MAX_BYTES);
+            try (InputStream in = new ByteArrayInputStream(content)) {
                 return parse(in, liveness);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return unreadable(true, "malformed flight file " + flightFile + ": " + e.getOriginalMessage());
+            // Where, not what: the parser's message quotes the text it choked on, and whatever file
+            // this is, its content does not belong in the event log.
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            return unreadable(true, "malformed flight file " + flightFile + ": not JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+        } catch (GuardedFile.RefusedException e) {
+            return unreadable(true, "not read: " + e.getMessage());
         } catch (NoSuchFileException e) {
             return unreadable(false, "no flight file at " + flightFile);
         } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.headroom.act.flight;
 import dev.headroom.act.Level;
 import dev.headroom.forecast.Forecast;
 import dev.headroom.forecast.Trend;
+import dev.headroom.io.GuardedFile;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
 import dev.headroom.sense.Snapshot;
@@ -11,8 +12,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +40,31 @@ public final class TerminationLog {
     public static final int MAX_BYTES = 4096;
 
     private final Path path;
+    private final boolean create;
     private Level lastLevel;
     private Path lastDump;
 
+    /** An explicit {@code terminationLog=<path>}: created (0600) when missing. */
     public TerminationLog(Path path) {
+        this(path, true);
+    }
+
+    private TerminationLog(Path path, boolean create) {
         this.path = path;
+        this.create = create;
+    }
+
+    /**
+     * {@code terminationLog=auto}: the kubelet's file, only where it already exists. The kubelet
+     * creates it (and bind-mounts it) before the container starts; a {@code KUBERNETES_SERVICE_HOST}
+     * alone is no proof of a pod (it is copied into other environments), and creating
+     * {@code /dev/termination-log} there would be ours to explain.
+     *
+     * @return {@code null} when there is no such file
+     */
+    public static TerminationLog auto(Map<String, String> environment, Path path) {
+        return inKubernetes(environment) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                ? new TerminationLog(path, false) : null;
     }
 
     /** Whether this process runs in a Kubernetes pod: the kubelet sets {@code KUBERNETES_SERVICE_HOST}. */
@@ -78,7 +100,9 @@ public final class TerminationLog {
     }
 
     private void write(byte[] text) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        // Never through a link, never a FIFO, never someone else's file in a shared directory (see
+        // GuardedFile): terminationLog=/shared/x once overwrote a root-owned file a link pointed at.
+        try (FileChannel ch = GuardedFile.openForWriting(path, create)) {
             ByteBuffer buf = ByteBuffer.wrap(text);
             long at = 0;
             while (buf.hasRemaining()) {
