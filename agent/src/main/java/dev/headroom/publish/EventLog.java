@@ -93,6 +93,11 @@ public final class EventLog implements AutoCloseable {
         return new EventLog(path, ch);
     }
 
+    /** A log on a channel opened elsewhere (tests: a FIFO, which {@link #open} refuses). */
+    static EventLog openChannel(Path path, FileChannel ch) {
+        return new EventLog(path, ch);
+    }
+
     /** A log that drops everything, for when none is configured. */
     public static EventLog none() {
         return new EventLog(null, null);

@@ -1,0 +1,73 @@
+package dev.headroom.publish;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventLogTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void linesAreAppendedAfterWhatIsThereInA0600File() throws IOException {
+        Path file = dir.resolve("events.jsonl");
+        try (EventLog log = EventLog.open(file)) {
+            assertNull(log.write(0, "start", json -> json.writeNumberField("n", 1)));
+        }
+        try (EventLog log = EventLog.open(file)) {
+            assertNull(log.write(1000, "stop", json -> json.writeStringField("reason", "exit")));
+        }
+        assertEquals(List.of("{\"time\":\"1970-01-01T00:00:00Z\",\"event\":\"start\",\"n\":1}",
+                "{\"time\":\"1970-01-01T00:00:01Z\",\"event\":\"stop\",\"reason\":\"exit\"}"), Files.readAllLines(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    /**
+     * A FIFO whose reader never reads: the pipe fills, the log's thread blocks in write, and
+     * neither the writers nor the close wait for it beyond the bound.
+     */
+    @Test
+    void aWriteThatBlocksHoldsNeitherTheCallerNorTheClose() throws Exception {
+        Path fifo = dir.resolve("events.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // The test is the reader that never reads (read-write: open(2) does not wait, fifo(7)).
+        try (FileChannel stalledReader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            EventLog log = openFifo(fifo);
+            String padding = "x".repeat(2000);
+            long start = System.nanoTime();
+            for (int i = 0; i < 2 * EventLog.QUEUE_LINES; i++) {
+                log.write(i, "snapshot", json -> json.writeStringField("padding", padding));
+            }
+            long writingMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(log.dropped() > 0, "the queue filled behind the blocked write");
+            long stuckSince = System.nanoTime();
+            while (log.stuckMillis() < 100) {
+                assertTrue(System.nanoTime() - stuckSince < 10_000_000_000L, "the log's thread never blocked");
+                Thread.sleep(10);
+            }
+            long closeStart = System.nanoTime();
+            assertFalse(log.close(200), "not everything could be written");
+            long closeMillis = (System.nanoTime() - closeStart) / 1_000_000;
+            assertTrue(closeMillis < 1_000, "close waited " + closeMillis + " ms");
+            assertTrue(writingMillis < 5_000, "writing the events took " + writingMillis + " ms");
+        }
+    }
+
+    /** EventLog.open refuses a FIFO (GuardedFile); this test needs one, so it builds the log itself. */
+    private static EventLog openFifo(Path fifo) throws IOException {
+        return EventLog.openChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+}
