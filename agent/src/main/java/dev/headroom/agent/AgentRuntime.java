@@ -143,6 +143,13 @@ final class AgentRuntime implements Runnable {
         // never put into the directory that was refused, which may be shared (issue 12).
         Path flightPath = options.outputs().flightFile() != null ? options.outputs().flightFile()
                 : small.ok() ? FlightFile.defaultPath(small.dir()) : null;
+        // An explicit flight file in a directory others can write: its temp file and rename there
+        // could be raced, and the previous run's file there could be anybody's. Left unwritten.
+        String sharedFlight = options.outputs().flightFile() == null ? null
+                : dev.headroom.io.GuardedFile.sharedBy(flightPath.toAbsolutePath().getParent());
+        if (sharedFlight != null) {
+            flightPath = null;
+        }
         console.say(StartEvent.line(first) + "; " + whereEvidenceGoes(prepared, small, flightPath));
         String missing = RuntimeModules.boot().missing();
         if (missing != null) {
@@ -187,6 +194,10 @@ final class AgentRuntime implements Runnable {
                 line -> problems.report("publish " + firstWord(line), line), bridge);
         responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
 
+        if (sharedFlight != null) {
+            problems.report("flightFile", "not writing the flight file " + options.outputs().flightFile() + ": "
+                    + sharedFlight);
+        }
         if (flightPath != null) {
             previousRun(now, flightPath);
             flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
@@ -376,7 +387,7 @@ final class AgentRuntime implements Runnable {
     }
 
     /** How long the JVM's exit waits for the agent's last writes. */
-    static final long STOP_WAIT_MILLIS = 1_000;
+    static final long STOP_WAIT_MILLIS = 500;
 
     private void lastWrites() {
         try {

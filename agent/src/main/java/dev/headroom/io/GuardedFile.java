@@ -46,6 +46,7 @@ public final class GuardedFile {
     /** The file types of {@code st_mode} (inode(7)). */
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
+    private static final int S_IFIFO = 0010000;
 
     private static final long UID = effectiveUid(Path.of("/proc"));
 
@@ -72,7 +73,25 @@ public final class GuardedFile {
      * @throws RefusedException    when it is not a regular file of ours to write
      */
     public static FileChannel openForWriting(Path file, boolean create) throws IOException {
+        return openForWriting(file, create, false);
+    }
+
+    /**
+     * As {@link #openForWriting(Path, boolean)}; with {@code fifoOfOurs}, also a FIFO that this
+     * process's user made in a directory nobody else can write (a pipe to a log collector, set up
+     * on purpose). It is opened read-write, so the open never waits for a reader; a write waits
+     * when the pipe is full, which only a writer on its own thread may do (the event log).
+     */
+    public static FileChannel openForWriting(Path file, boolean create, boolean fifoOfOurs) throws IOException {
         Path path = file.toAbsolutePath();
+        if (fifoOfOurs && ourFifo(path)) {
+            FileChannel ch = open(path, null, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (!ourFifo(path)) {
+                ch.close();
+                throw new RefusedException(path + " was replaced while it was being opened");
+            }
+            return ch;
+        }
         Map<String, Object> before = look(path);
         if (before == null && !create) {
             throw new NoSuchFileException(path.toString());
@@ -203,6 +222,18 @@ public final class GuardedFile {
         return a;
     }
 
+    /** A FIFO owned by us in a directory only we and root can write: nobody else can swap it. */
+    private static boolean ourFifo(Path path) throws IOException {
+        try {
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            return ((Integer) a.get("mode") & S_IFMT) == S_IFIFO
+                    && (((Integer) a.get("uid")).longValue() & 0xFFFFFFFFL) == UID
+                    && sharedBy(path.getParent()) == null;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
     /** What a file of this {@code st_mode} is, in words. */
     static String kind(int mode) {
         return switch (mode & S_IFMT) {
@@ -238,6 +269,9 @@ public final class GuardedFile {
                 return "its directory " + dir + " is owned by uid " + owner;
             }
             return null;
+        } catch (NoSuchFileException e) {
+            // Not made yet: it will be made (by us) in its parent, which is then the one to judge.
+            return sharedBy(dir.toAbsolutePath().getParent());
         } catch (IOException | RuntimeException e) {
             return "its directory " + dir + " cannot be checked (" + e.getMessage() + ")";
         }

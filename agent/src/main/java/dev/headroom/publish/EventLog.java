@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * tick goes on, lines beyond {@value #QUEUE_LINES} queued are dropped and counted, and
  * {@link #stuckMillis} tells the watchdog. The file is opened by {@link GuardedFile} (no link
  * followed, a regular file only, created 0600: its lines carry paths, reasons and the hook's
- * command line).
+ * command line). A FIFO is taken only when it is ours in a directory nobody else can write: a
+ * pipe to a collector someone set up on purpose.
  */
 public final class EventLog implements AutoCloseable {
 
@@ -82,19 +83,17 @@ public final class EventLog implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        FileChannel ch = GuardedFile.openForWriting(path, true);
+        FileChannel ch = GuardedFile.openForWriting(path, true, true);
         try {
-            // Read-write (see GuardedFile), so not O_APPEND: lines go after what is there.
-            ch.position(ch.size());
+            // Read-write (see GuardedFile), so not O_APPEND: lines go after what is there (a FIFO
+            // has no position to set).
+            if (ch.size() > 0) {
+                ch.position(ch.size());
+            }
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
-        return new EventLog(path, ch);
-    }
-
-    /** A log on a channel opened elsewhere (tests: a FIFO, which {@link #open} refuses). */
-    static EventLog openChannel(Path path, FileChannel ch) {
         return new EventLog(path, ch);
     }
 

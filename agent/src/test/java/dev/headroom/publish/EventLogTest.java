@@ -45,7 +45,8 @@ class EventLogTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         // The test is the reader that never reads (read-write: open(2) does not wait, fifo(7)).
         try (FileChannel stalledReader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            EventLog log = openFifo(fifo);
+            // Ours, in a directory nobody else can write: taken (a pipe to a collector).
+            EventLog log = EventLog.open(fifo);
             String padding = "x".repeat(2000);
             long start = System.nanoTime();
             for (int i = 0; i < 2 * EventLog.QUEUE_LINES; i++) {
@@ -66,8 +67,13 @@ class EventLogTest {
         }
     }
 
-    /** EventLog.open refuses a FIFO (GuardedFile); this test needs one, so it builds the log itself. */
-    private static EventLog openFifo(Path fifo) throws IOException {
-        return EventLog.openChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    @Test
+    void aFifoInADirectoryOthersCanWriteIsRefused() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path fifo = shared.resolve("events.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> EventLog.open(fifo));
+        assertTrue(e.getMessage().contains("is a FIFO, not a regular file"), e.getMessage());
     }
 }
