@@ -398,7 +398,12 @@ final class AgentRuntime implements Runnable {
             }
             publishers.close();
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
-            eventLog.close(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+            // A little before the exit's own bound, so that this line, which names the file, is the one said.
+            long wait = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L - 100);
+            if (!eventLog.close(wait)) {
+                console.say("exit: the event log " + eventLog.path() + " did not take its last lines within " + wait
+                        + " ms; not waiting for it (a FIFO nobody reads? a hung file system?)");
+            }
         } catch (Throwable ignored) {
             // As above.
         }
