@@ -176,10 +176,33 @@ public final class EvidenceDirectory {
         }
         // The chosen directory itself may be reached through a link (volumes often are): the
         // user configured it. Only what we create below it must not be a link.
+        String unwritable = unwritable(base);
+        if (unwritable != null) {
+            return new Prepared(null, unwritable);
+        }
         if (isPrivate(base, true)) {
             return new Prepared(base, null);
         }
         return privateSubdirectory(base.resolve(PRIVATE_SUBDIRECTORY));
+    }
+
+    /**
+     * Why nothing can be written in this directory, {@code null} when something can: said at start
+     * rather than found by the dump in the last seconds (a read-only volume once got "writing a
+     * heap dump" at critical, then "skipped"). {@code access(2)} reports {@code EROFS} even to root.
+     */
+    private String unwritable(Path dir) {
+        if (Files.isWritable(dir)) {
+            return null;
+        }
+        try {
+            if (Files.getFileStore(dir).isReadOnly()) {
+                return dir + " is not writable: Read-only file system";
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the general reason
+        }
+        return dir + " is not writable by this process (uid " + uid + ")";
     }
 
     /** Makes (0700) or checks a directory of ours in a directory others may write. */
