@@ -195,14 +195,16 @@ public final class EvidenceDirectory {
         if (Files.isWritable(dir)) {
             return null;
         }
+        // The kernel's own reason (EROFS, EACCES), from a probe with a fresh name: O_EXCL, so it
+        // cannot meet anything someone placed there, and deleted at once.
         try {
-            if (Files.getFileStore(dir).isReadOnly()) {
-                return dir + " is not writable: Read-only file system";
-            }
+            Files.delete(Files.createTempFile(dir, ".headroom-probe-", ".tmp"));
+            return null;
+        } catch (java.nio.file.FileSystemException e) {
+            return dir + " is not writable: " + (e.getReason() != null ? e.getReason() : "permission denied");
         } catch (IOException | RuntimeException e) {
-            // fall through to the general reason
+            return dir + " is not writable by this process (uid " + uid + "): " + e;
         }
-        return dir + " is not writable by this process (uid " + uid + ")";
     }
 
     /** Makes (0700) or checks a directory of ours in a directory others may write. */

@@ -100,16 +100,18 @@ final class Responder {
             console.say("recovered: working set " + Bytes.human(s.workingSetBytes()) + " of "
                     + Bytes.human(s.limitBytes()));
         }
-        boolean dumped = false;
         if (d.due(Decision.Action.DUMP_HEAP)) {
             if (options.evidence().heapDump()) {
-                dumped = heapDump(now, d);
+                heapDump(now, d);
             } else {
                 sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason",
                         "heap dumps are off (heapDump=false)"));
             }
         }
-        if (options.evidence().histogram() && (d.due(Decision.Action.HISTOGRAM) || dumped)) {
+        // Also when the dump that was due could not be had (no room, a read-only dumpDir): the histogram
+        // is small and has a private place of its own (EvidenceDirectory.prepareSmall), and is then
+        // the only evidence of what filled the heap (issue 15).
+        if (options.evidence().histogram() && (d.due(Decision.Action.HISTOGRAM) || d.due(Decision.Action.DUMP_HEAP))) {
             histogram(now);
         }
         if (d.due(Decision.Action.NMT_SNAPSHOT) && nmt.enabled()) {
