@@ -94,4 +94,27 @@ class TerminationLogTest {
         assertTrue(TerminationLog.inKubernetes(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1")));
         assertFalse(TerminationLog.inKubernetes(Map.of("HOME", "/root")));
     }
+
+    @Test
+    void autoWritesOnlyWhereTheKubeletMadeTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path missing = dir.resolve("termination-log");
+        Map<String, String> pod = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+        // KUBERNETES_SERVICE_HOST alone (copied into a CI job, a VM): nothing is created.
+        org.junit.jupiter.api.Assertions.assertNull(TerminationLog.auto(pod, missing));
+        assertFalse(java.nio.file.Files.exists(missing));
+        Path made = java.nio.file.Files.createFile(missing);
+        org.junit.jupiter.api.Assertions.assertEquals(made, TerminationLog.auto(pod, made).path());
+        org.junit.jupiter.api.Assertions.assertNull(TerminationLog.auto(Map.of(), made));
+    }
+
+    @Test
+    void aLinkAtTheTerminationLogIsRefusedAndItsTargetUntouched(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path precious = java.nio.file.Files.writeString(dir.resolve("precious"), "precious\n");
+        Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("termination-log"), precious);
+        java.io.IOException e = new TerminationLog(link).update(FlightFileTest.snapshot(T0, 700 * MIB),
+                FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB), null, Level.WARNING, null);
+        assertTrue(e != null && e.getMessage().contains("is a symbolic link"), String.valueOf(e));
+        org.junit.jupiter.api.Assertions.assertEquals("precious\n", java.nio.file.Files.readString(precious));
+    }
 }
