@@ -203,8 +203,9 @@ final class AgentRuntime implements Runnable {
             flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
         }
         terminationLog = terminationLog(options.outputs().terminationLog());
-        if (hook != null && hook.outputRefusal() != null) {
-            problems.report("hookOutput", "the hook's output will be discarded: " + hook.outputRefusal());
+        String hookOutputRefusal = hook == null ? null : hook.outputRefusal();
+        if (hookOutputRefusal != null) {
+            problems.report("hookOutput", "the hook's output will be discarded: " + hookOutputRefusal);
         }
 
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));

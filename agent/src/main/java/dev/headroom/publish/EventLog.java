@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -85,9 +87,17 @@ public final class EventLog implements AutoCloseable {
         }
         FileChannel ch = GuardedFile.openForWriting(path, true, true);
         try {
-            // Read-write (see GuardedFile), so not O_APPEND: lines go after what is there (a FIFO
-            // has no position to set).
-            if (ch.size() > 0) {
+            if (GuardedFile.sharedBy(path.toAbsolutePath().getParent()) == null
+                    && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                // Checked, and nobody but us and root can swap the name: open it again with O_APPEND,
+                // so two JVMs given the same log interleave whole lines instead of writing over each other.
+                FileChannel append = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                        LinkOption.NOFOLLOW_LINKS);
+                ch.close();
+                ch = append;
+            } else if (ch.size() > 0) {
+                // Read-write (see GuardedFile), so not O_APPEND: lines go after what is there (a FIFO
+                // has no position to set).
                 ch.position(ch.size());
             }
         } catch (IOException | RuntimeException e) {

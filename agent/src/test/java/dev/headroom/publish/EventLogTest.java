@@ -35,6 +35,23 @@ class EventLogTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
+    @Test
+    void twoLogsOnOneFileInAPrivateDirectoryKeepEachOthersLines() throws IOException {
+        Path file = dir.resolve("events.jsonl");
+        EventLog first = EventLog.open(file);
+        EventLog second = EventLog.open(file);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            first.write(i, "snapshot", json -> json.writeNumberField("from", 1 + 10 * n));
+            second.write(i, "snapshot", json -> json.writeNumberField("from", 2 + 10 * n));
+        }
+        assertTrue(first.close(5_000));
+        assertTrue(second.close(5_000));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(6, lines.size(), lines.toString());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"time\":") && l.endsWith("}")), lines.toString());
+    }
+
     /**
      * A FIFO whose reader never reads: the pipe fills, the log's thread blocks in write, and
      * neither the writers nor the close wait for it beyond the bound.
