@@ -70,9 +70,10 @@ final class AgentRuntime implements Runnable {
     private ForecastSettings forecastSettings;
     private Policy policy;
     private Responder responder;
-    private FlightFile flightFile;
+    // Volatile: set after the exit hook was registered, read by it.
+    private volatile FlightFile flightFile;
     private TerminationLog terminationLog;
-    private Publishers publishers = Publishers.NONE;
+    private volatile Publishers publishers = Publishers.NONE;
     private long lastSnapshotEvent;
     private long lastNmtRead;
     private OwnHeap ownHeap;
@@ -123,6 +124,10 @@ final class AgentRuntime implements Runnable {
             }
         }
         problems = new ProblemReporter(console, eventLog, System::currentTimeMillis);
+        // Registered as soon as the log is open: its lines are written by its own thread, and an
+        // application that ends while the agent is still starting must not take the queued ones
+        // with it (stop() drains them, within its bound).
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
         sensor = new Sensor(options.procRoot(), options.cgroupRoot(), options.limitBytes(), problems);
 
         ownHeap = new OwnHeap(instrumentation);
@@ -208,7 +213,6 @@ final class AgentRuntime implements Runnable {
             problems.report("hookOutput", "the hook's output will be discarded: " + hookOutputRefusal);
         }
 
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
         measureSelf(System.currentTimeMillis());
     }
 

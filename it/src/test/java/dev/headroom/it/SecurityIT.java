@@ -109,7 +109,7 @@ class SecurityIT {
              AgentJvm app = AgentJvm.start(work.resolve("app"), cgroup,
                 List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=100ms,dumpDir=" + shared
                         + ",warnShare=0.01,criticalShare=0.02,dumpSpeed=100g"), "-Xmx64m"),
-                "dev.headroom.samples.Idle", "3")) {
+                "dev.headroom.samples.Idle", "6")) {
             List<JsonNode> events = new EventLogFile(log).awaitEvents(e -> EventLogFile.count(e, "heapDump") == 1
                     && EventLogFile.count(e, "histogram") == 1, WAIT, app.process);
             assertEquals(0, app.waitFor(60));
