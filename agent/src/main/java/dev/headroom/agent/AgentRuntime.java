@@ -26,6 +26,10 @@ import dev.headroom.publish.LatestReading;
 import dev.headroom.publish.Reading;
 import dev.headroom.publish.micrometer.MicrometerBridge;
 import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Budget;
+import dev.headroom.reconcile.BudgetCadence;
+import dev.headroom.reconcile.MeasuredBudget;
+import dev.headroom.reconcile.SizingPeaks;
 import dev.headroom.reconcile.Reconciler;
 import dev.headroom.report.Bytes;
 import dev.headroom.sense.Sensor;
@@ -81,6 +85,10 @@ final class AgentRuntime implements Runnable {
     private final RewriteCadence flightCadence = RewriteCadence.defaults();
     private boolean eventLogFailed;
     private boolean flightFileFailed;
+    private final SizingPeaks peaks = new SizingPeaks();
+    private BudgetCadence budgetCadence;
+    private volatile MeasuredBudget measuredBudget;
+    private volatile Snapshot lastReadingSnapshot;
 
     AgentRuntime(Options options, Instrumentation instrumentation, String how, LatestReading latest,
                  MicrometerBridge bridge) {
@@ -129,12 +137,14 @@ final class AgentRuntime implements Runnable {
         lastNmtRead = now;
         int ownClasses = ownHeap.ownClasses();
         write(now, "start", json -> StartEvent.write(json, first, sensor, options, how, ownClasses));
-        console.say(StartEvent.line(first));
+        Budget budget = Startup.budget(first, sensor.jvmReader().flags());
+        console.say(StartEvent.line(first) + "; " + budget.expected().words());
         String missing = RuntimeModules.boot().missing();
         if (missing != null) {
             problems.report("runtime", missing);
         }
-        Startup.report(first, sensor.jvmReader().flags(), console, eventLog);
+        Startup.report(first, budget, console, eventLog);
+        budgetCadence = new BudgetCadence(now, options.outputs().budgetWarmupMillis());
 
         history = new History();
         forecastSettings = ForecastSettings.defaults();
@@ -265,6 +275,7 @@ final class AgentRuntime implements Runnable {
             Snapshot snapshot = sensor.sample(now, nmtDue);
             Breakdown breakdown = Reconciler.reconcile(snapshot);
             history.add(snapshot, breakdown);
+            measure(now, snapshot, breakdown);
             Forecast forecast = Forecaster.forecast(history, forecastSettings);
             Decision decision = policy.decide(forecast, snapshot, breakdown);
 
@@ -272,7 +283,8 @@ final class AgentRuntime implements Runnable {
             lastWords(snapshot, breakdown, forecast, decision);
             responder.act(snapshot, breakdown, forecast, decision);
 
-            Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten());
+            Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten(),
+                    measuredBudget);
             latest.set(reading);
             publishers.tick(reading);
             if (now - lastSnapshotEvent >= options.snapshotEveryMillis() || decision.changed()) {
@@ -284,6 +296,21 @@ final class AgentRuntime implements Runnable {
             }
         } catch (RuntimeException | LinkageError e) {
             problems.report("tick", "a tick failed: " + e + where(e));
+        }
+    }
+
+    /**
+     * The measured budget: every tick's parts go into the peaks; once settled, and again when a peak
+     * grows materially, the {@code budget} event with {@code basis: "measured"} says them.
+     */
+    private void measure(long now, Snapshot snapshot, Breakdown breakdown) {
+        peaks.add(breakdown, snapshot.jvm().heapMax(), SizingPeaks.heapAfterGc(snapshot.jvm()),
+                snapshot.jvm().threadCount());
+        lastReadingSnapshot = snapshot;
+        if (budgetCadence.due(now, peaks)) {
+            MeasuredBudget b = peaks.budget();
+            measuredBudget = b;
+            write(now, "budget", json -> MeasuredBudgetEvent.write(json, b, Startup.jvmSizesFromLimit(snapshot)));
         }
     }
 
@@ -331,7 +358,7 @@ final class AgentRuntime implements Runnable {
             return "no reading yet";
         }
         return dev.headroom.report.ReconciliationTable.render(r.breakdown(),
-                Startup.budget(r.snapshot(), sensor.jvmReader().flags()));
+                Startup.budget(r.snapshot(), sensor.jvmReader().flags()), r.budget());
     }
 
     /** At a clean exit: the flight file says so, and the event log ends with {@code stop}. */
@@ -342,6 +369,15 @@ final class AgentRuntime implements Runnable {
                 flightFile.markEnded("exit");
             }
             publishers.close();
+            MeasuredBudget last = peaks.budget();
+            if (last != null && lastReadingSnapshot != null) {
+                // The run's complete peaks, for whoever sizes from this log.
+                Snapshot s = lastReadingSnapshot;
+                write(now, "budget", json -> {
+                    MeasuredBudgetEvent.write(json, last, Startup.jvmSizesFromLimit(s));
+                    json.writeBooleanField("final", true);
+                });
+            }
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
             eventLog.close();
         } catch (Throwable ignored) {

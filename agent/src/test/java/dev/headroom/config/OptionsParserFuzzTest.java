@@ -185,7 +185,8 @@ class OptionsParserFuzzTest {
     private static Value value(Key key, SplittableRandom r, double warn) {
         String pad = r.nextInt(6) == 0 ? " " : "";
         return switch (key) {
-            case INTERVAL, SNAPSHOT_EVERY, NMT_EVERY, HORIZON, COOLDOWN, DUMP_INTERVAL, HOOK_TIMEOUT -> {
+            case INTERVAL, SNAPSHOT_EVERY, NMT_EVERY, HORIZON, COOLDOWN, DUMP_INTERVAL, HOOK_TIMEOUT,
+                 BUDGET_WARMUP -> {
                 String[] units = {"ms", "s", "m", "min", "h", "d"};
                 long[] millis = {1, 1_000, 60_000, 60_000, 3_600_000, 86_400_000};
                 int u = r.nextInt(units.length);
@@ -296,6 +297,7 @@ class OptionsParserFuzzTest {
             case FLIGHT_FILE -> o.outputs().flightFile();
             case FLIGHT_HISTORY -> o.outputs().flightHistory();
             case TERMINATION_LOG -> o.outputs().terminationLog();
+            case BUDGET_WARMUP -> o.outputs().budgetWarmupMillis();
             case MICROMETER -> o.outputs().micrometer();
             case JMX -> o.outputs().jmx();
             case JFR -> o.outputs().jfr();
