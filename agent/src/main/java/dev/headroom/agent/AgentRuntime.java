@@ -304,7 +304,7 @@ final class AgentRuntime implements Runnable {
      * grows materially, the {@code budget} event with {@code basis: "measured"} says them.
      */
     private void measure(long now, Snapshot snapshot, Breakdown breakdown) {
-        peaks.add(breakdown, snapshot.jvm().heapMax(), SizingPeaks.heapAfterGc(snapshot.jvm()),
+        peaks.add(breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()), SizingPeaks.heapAfterGc(snapshot.jvm()),
                 snapshot.jvm().threadCount());
         lastReadingSnapshot = snapshot;
         if (budgetCadence.due(now, peaks)) {

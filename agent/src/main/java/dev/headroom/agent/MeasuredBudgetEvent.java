@@ -23,7 +23,9 @@ final class MeasuredBudgetEvent {
         Events.bytes(json, "heapAfterGcPeakBytes", b.heapAfterGcPeakBytes());
         Events.bytes(json, "workingSetPeakBytes", b.workingSetPeakBytes());
         json.writeNumberField("nonHeapBytes", b.nonHeapPeakBytes());
-        json.writeStringField("nonHeapPeakTime", Instant.ofEpochMilli(b.nonHeapPeakMillis()).toString());
+        if (b.nonHeapPeakMillis() >= 0) {
+            json.writeStringField("nonHeapPeakTime", Instant.ofEpochMilli(b.nonHeapPeakMillis()).toString());
+        }
         Events.bytes(json, "effectiveHeapCeilingBytes", b.ceiling().bytes());
         json.writeStringField("heapCeiling", b.ceiling().words());
         Events.bytes(json, "threadsPeak", b.threadsPeak());

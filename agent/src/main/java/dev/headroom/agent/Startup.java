@@ -25,7 +25,7 @@ public final class Startup {
     public static Budget budget(Snapshot s, JvmFlags flags) {
         JvmMemory jvm = s.jvm();
         JvmBudgetInputs in = new JvmBudgetInputs(
-                jvm.heapMax() > 0 ? jvm.heapMax() : flags.maxHeap(),
+                maxHeap(s, flags),
                 flags.maxMetaspace(),
                 flags.reservedCodeCacheSize(),
                 flags.maxDirectMemory(),
@@ -37,6 +37,15 @@ public final class Startup {
                 codeCacheCommitted(jvm),
                 directBytes(jvm));
         return BudgetCheck.check(s.limited() ? s.limitBytes() : -1, jvmSizesFromLimit(s), in);
+    }
+
+    /**
+     * The heap's ceiling: the MaxHeapSize flag (what -Xmx or MaxRAMPercentage resolved to), else the
+     * MemoryMXBean's max. The MXBean's is smaller by one survivor space under the serial and parallel
+     * collectors (it reports what objects can use), and sizing from it would shrink the heap each time.
+     */
+    public static long maxHeap(Snapshot s, JvmFlags flags) {
+        return flags.maxHeap() > 0 ? flags.maxHeap() : s.jvm().heapMax();
     }
 
     /**

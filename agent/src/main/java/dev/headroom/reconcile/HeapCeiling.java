@@ -9,7 +9,7 @@ package dev.headroom.reconcile;
  *
  * @param limitBytes   the memory limit, {@code -1} when there is none
  * @param nonHeapBytes everything but the heap on this basis
- * @param basis        {@link #EXPECTED}, {@link #WORST_CASE} or {@link #MEASURED}
+ * @param basis        {@link #EXPECTED}, {@link #WORST_CASE}, {@link #MEASURED} or {@link #RECOMMENDED}
  */
 public record HeapCeiling(long limitBytes, long nonHeapBytes, String basis) {
 
@@ -19,6 +19,8 @@ public record HeapCeiling(long limitBytes, long nonHeapBytes, String basis) {
     public static final String WORST_CASE = "worst case";
     /** The non-heap parts' peak over the run. */
     public static final String MEASURED = "measured peak";
+    /** The measured peak, with the parts a recommendation caps counted at their caps. */
+    public static final String RECOMMENDED = "measured peak, capped parts at their caps";
 
     private static final long MIB = 1024L * 1024;
 

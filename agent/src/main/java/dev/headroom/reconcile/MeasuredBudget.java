@@ -17,8 +17,8 @@ import java.util.List;
  * @param heapAfterGcPeakBytes   the heap's highest level right after a collection: the live data
  * @param workingSetPeakBytes    the working set's peak
  * @param workingSetPeakMillis   when it was
- * @param nonHeapPeakBytes       the highest sum of the non-heap parts at one moment (reclaimable page cache left out)
- * @param nonHeapPeakMillis      when it was
+ * @param nonHeapPeakBytes       the non-heap parts, each at its own peak (reclaimable page cache left out)
+ * @param nonHeapPeakMillis      when the last of those peaks was reached
  * @param threadsPeak            the most threads seen, {@code -1} unknown
  * @param parts                  each non-heap part's own peak, largest first
  * @param ceiling                limit less the non-heap peak
@@ -44,8 +44,9 @@ public record MeasuredBudget(
     }
 
     /**
-     * The larger of each peak of two measurements of one run (the agent's budget event, made every
-     * tick, and the event log's samples, which may run on past the last event). {@code other} may be null.
+     * The larger of each peak of two measurements (of one run: the agent's budget event, made every
+     * tick, and the event log's samples, which may run on past the last event; or of two runs), the
+     * non-heap again the sum of the parts' peaks. {@code other} may be null.
      */
     public MeasuredBudget merge(MeasuredBudget other) {
         if (other == null) {
@@ -65,7 +66,11 @@ public record MeasuredBudget(
         merged.sort((a, b) -> a.bytes() != b.bytes() ? Long.compare(b.bytes(), a.bytes()) : a.id().compareTo(b.id()));
         boolean mineWs = workingSetPeakBytes >= other.workingSetPeakBytes;
         boolean mineNonHeap = nonHeapPeakBytes >= other.nonHeapPeakBytes;
-        long nonHeap = Math.max(nonHeapPeakBytes, other.nonHeapPeakBytes);
+        long sum = 0;
+        for (PeakPart p : merged) {
+            sum += p.bytes();
+        }
+        long nonHeap = Math.max(sum, Math.max(nonHeapPeakBytes, other.nonHeapPeakBytes));
         long limit = toMillis >= other.toMillis ? limitBytes : other.limitBytes;
         long from = fromMillis < 0 ? other.fromMillis : other.fromMillis < 0 ? fromMillis : Math.min(fromMillis, other.fromMillis);
         return new MeasuredBudget(from, Math.max(toMillis, other.toMillis),
@@ -98,7 +103,7 @@ public record MeasuredBudget(
         StringBuilder s = new StringBuilder(240);
         s.append("Measured over ").append(duration((toMillis - fromMillis) / 1000)).append(" (")
                 .append(samples).append(" samples): working set peaked at ").append(mib(workingSetPeakBytes))
-                .append(", non-heap at ").append(mib(nonHeapPeakBytes));
+                .append(", non-heap at ").append(mib(nonHeapPeakBytes)).append(" (each part at its peak)");
         if (heapCommittedPeakBytes >= 0) {
             s.append(", heap committed at ").append(mib(heapCommittedPeakBytes));
             if (maxHeapBytes > 0) {

@@ -15,8 +15,8 @@ import java.util.List;
  *   need     = heap + the non-heap peak + (each cap - its part's peak)
  *   limit    = need / (1 - margin), in whole MiB
  * </pre>
- * The non-heap peak is the largest sum of the non-heap parts at one moment ({@link SizingPeaks}),
- * so parts that peak at different times are not added twice. The caps are budgeted in full: a part
+ * The non-heap peak is the sum of each non-heap part's own peak ({@link SizingPeaks}), over all
+ * the runs. The caps are budgeted in full: a part
  * may grow to its cap, and the limit has room for that. With the default margin (20 %) the need is
  * at most 80 % of the limit, below the share at which Headroom warns (85 %), and the rest absorbs
  * what differs from run to run. {@code MALLOC_ARENA_MAX=2} is recommended only when native memory
@@ -83,9 +83,12 @@ public final class Recommendation {
             return null;
         }
 
-        /** The heap ceiling the recommended limit leaves at the measured non-heap peak and the caps. */
+        /**
+         * The heap ceiling the recommended limit leaves at the measured non-heap peak and the caps: larger
+         * than the heap by the margin.
+         */
         public HeapCeiling ceiling() {
-            return new HeapCeiling(limitBytes, needBytes - heapBytes, HeapCeiling.MEASURED);
+            return new HeapCeiling(limitBytes, needBytes - heapBytes, HeapCeiling.RECOMMENDED);
         }
     }
 
@@ -98,19 +101,16 @@ public final class Recommendation {
             return null;
         }
         long samples = 0;
-        long maxHeap = -1;
-        long heapCommitted = -1;
-        long afterGc = -1;
-        long nonHeap = 0;
-        long workingSet = -1;
+        MeasuredBudget combined = null;
         for (MeasuredBudget b : runs) {
             samples += b.samples();
-            maxHeap = Math.max(maxHeap, b.maxHeapBytes());
-            heapCommitted = Math.max(heapCommitted, b.heapCommittedPeakBytes());
-            afterGc = Math.max(afterGc, b.heapAfterGcPeakBytes());
-            nonHeap = Math.max(nonHeap, b.nonHeapPeakBytes());
-            workingSet = Math.max(workingSet, b.workingSetPeakBytes());
+            combined = b.merge(combined);
         }
+        long maxHeap = combined.maxHeapBytes();
+        long heapCommitted = combined.heapCommittedPeakBytes();
+        long afterGc = combined.heapAfterGcPeakBytes();
+        long nonHeap = combined.nonHeapPeakBytes();
+        long workingSet = combined.workingSetPeakBytes();
         String over = runs.size() == 1 ? "the run" : "the " + runs.size() + " runs";
         List<Setting> flags = new ArrayList<>();
 
@@ -182,6 +182,7 @@ public final class Recommendation {
         }
         return -1;
     }
+
 
     private static String source(List<MeasuredBudget> runs, String mxBeanId, String nmtId) {
         for (MeasuredBudget b : runs) {

@@ -15,14 +15,18 @@ import static dev.headroom.reconcile.PartCatalogue.*;
  * feeds it every tick; {@code recommend} and the HTML report feed it the samples of an event log
  * or flight file, so all three measure the same way.
  *
- * <p>Non-heap at a moment is the sum of the breakdown's parts other than the heap (and the
- * agent's share of it), leaving out what the kernel reclaims before it kills (active page cache;
- * file pages of mappings). Thread stacks are counted by what is resident, not by what is reserved:
- * without NMT the breakdown can only say threads x {@code -Xss}, and the JVM-tracked memory then
- * exceeds the process's resident memory by the stack pages never touched ("committed but not
- * resident"), so that excess is taken off the stacks first. NMT counts stacks by their resident
- * pages itself. The peak of the sum is kept (parts peak at different moments, and the kernel kills
- * on the sum), and each part's own peak beside it as evidence.
+ * <p>The non-heap parts are the breakdown's parts other than the heap (and the agent's share of
+ * it), leaving out what the kernel reclaims before it kills (active page cache; file pages of
+ * mappings). Thread stacks are counted by what is resident, not by what is reserved: without NMT
+ * the breakdown can only say threads x {@code -Xss}, and the JVM-tracked memory then exceeds the
+ * process's resident memory by the stack pages never touched ("committed but not resident"), so
+ * that excess is taken off the stacks first. NMT counts stacks by their resident pages itself.
+ *
+ * <p>Non-heap is budgeted as the sum of each part's own peak, not as the peak of the sum: without
+ * NMT a part is only visible at the moments the heap's committed pages are all resident (while some
+ * are untouched, the "committed but not resident" correction hides native memory the JVM does not
+ * track), so a part's peak is found at its own moment. The sum of peaks may count two parts that
+ * peaked at different times together; for a budget that errs the safe way.
  *
  * <p>One feeder; synchronized so that the exit hook can read the final peaks while a tick runs. Bounded: one entry per part id, which the reconciler keeps to a
  * fixed set.
@@ -40,7 +44,8 @@ public final class SizingPeaks {
     private long heapAfterGcPeak = -1;
     private long workingSetPeak = -1;
     private long workingSetPeakMillis = -1;
-    private long nonHeapPeak = -1;
+    /** The sum of the parts' peaks, kept up to date as each rises. */
+    private long nonHeapPeak;
     private long nonHeapPeakMillis = -1;
     private int threadsPeak = -1;
     private final Map<String, PeakPartBuilder> parts = new HashMap<>();
@@ -96,7 +101,6 @@ public final class SizingPeaks {
         // The JVM tracked more than is resident: untouched stack pages first (see the class comment).
         long untouched = nmt ? 0 : Math.max(0, -notResident);
 
-        long nonHeap = 0;
         for (int i = 0; i < breakdown.size(); i++) {
             Part p = breakdown.get(i);
             String id = p.id();
@@ -112,20 +116,17 @@ public final class SizingPeaks {
             if (bytes <= 0) {
                 continue;
             }
-            nonHeap += bytes;
             PeakPartBuilder peak = parts.get(id);
             if (peak == null && parts.size() < MAX_PARTS) {
                 peak = new PeakPartBuilder(id, label);
                 parts.put(id, peak);
             }
             if (peak != null && bytes > peak.bytes) {
+                nonHeapPeak += bytes - Math.max(0, peak.bytes);
+                nonHeapPeakMillis = epochMillis;
                 peak.bytes = bytes;
                 peak.millis = epochMillis;
             }
-        }
-        if (nonHeap > nonHeapPeak) {
-            nonHeapPeak = nonHeap;
-            nonHeapPeakMillis = epochMillis;
         }
     }
 

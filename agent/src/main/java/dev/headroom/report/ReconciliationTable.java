@@ -109,8 +109,7 @@ public final class ReconciliationTable {
             for (MeasuredBudget.PeakPart p : measuredOrNull.parts()) {
                 row(out, p.label(), Bytes.mib(p.bytes()), "", "peak at " + Instant.ofEpochMilli(p.peakMillis()), 2);
             }
-            row(out, "Non-heap", Bytes.mib(measuredOrNull.nonHeapPeakBytes()), "", "peak of the sum, at "
-                    + Instant.ofEpochMilli(measuredOrNull.nonHeapPeakMillis()), 2);
+            row(out, "Non-heap", Bytes.mib(measuredOrNull.nonHeapPeakBytes()), "", "each part at its peak", 2);
             wrap(out, measuredOrNull.ceiling().words(), 2);
         }
         return out.toString();

@@ -225,7 +225,10 @@ public final class HtmlReport {
             figure(h, "Limit", limit > 0 ? Units.bytes(limit) : "none",
                     text(run.lastSnapshot(), "limitSource", text(run.start(), "limitSource", "")));
         }
-        long heapMax = RunReader.bytes(run.start().path("jvm"), "heapMaxBytes");
+        long heapMax = RunReader.bytes(run.budget(), "maxHeapBytes");
+        if (heapMax < 0) {
+            heapMax = RunReader.bytes(run.start().path("jvm"), "heapMaxBytes");
+        }
         if (heapMax < 0) {
             heapMax = RunReader.bytes(run.lastSnapshot().path("jvm"), "heapMaxBytes");
         }
@@ -550,7 +553,7 @@ public final class HtmlReport {
                     .append("</td><td class=\"source\">").append(p.peakMillis() > 0 ? Units.clock(p.peakMillis()) : "")
                     .append("</td></tr>\n");
         }
-        h.append("</tbody><tfoot><tr><th>Non-heap (peak of the sum)</th><td class=\"num\">")
+        h.append("</tbody><tfoot><tr><th>Non-heap (each part at its peak)</th><td class=\"num\">")
                 .append(Units.bytes(m.nonHeapPeakBytes())).append("</td><td></td></tr>\n");
         if (m.limitBytes() > 0) {
             h.append("<tr><th>Heap ceiling: limit less non-heap (measured peak)</th><td class=\"num\">")

@@ -298,9 +298,13 @@ final class RunReader {
                 }
             }
             JsonNode jvm = e.path("jvm");
-            long heapMax = bytes(jvm, "heapMaxBytes");
-            peaks.add(t, e.path("workingSetBytes").asLong(), bytes(e, "limitBytes"),
-                    heapMax > 0 ? heapMax : bytes(start.path("jvm"), "heapMaxBytes"), bytes(jvm, "heapAfterGcBytes"),
+            // The start-up budget's max heap is the MaxHeapSize flag; the snapshot's is the MXBean's, a
+            // survivor space smaller under the serial and parallel collectors.
+            long heapMax = bytes(budget, "maxHeapBytes");
+            if (heapMax <= 0) {
+                heapMax = bytes(jvm, "heapMaxBytes");
+            }
+            peaks.add(t, e.path("workingSetBytes").asLong(), bytes(e, "limitBytes"), heapMax, bytes(jvm, "heapAfterGcBytes"),
                     (int) bytes(jvm, "threads"), sample);
             consider(i, e);
             last = e;
