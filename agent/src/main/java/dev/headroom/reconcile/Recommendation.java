@@ -20,7 +20,7 @@ import java.util.List;
  * may grow to its cap, and the limit has room for that. With the default margin (20 %) the need is
  * at most 80 % of the limit, below the share at which Headroom warns (85 %), and the rest absorbs
  * what differs from run to run. {@code MALLOC_ARENA_MAX=2} is recommended only when native memory
- * the JVM does not track is a large part of the peak: glibc gives each thread that mallocs
+ * the JVM does not track is a large part of the peak (beyond {@link #JVM_NATIVE_ALLOWANCE} without NMT): glibc gives each thread that mallocs
  * concurrently an arena of its own (up to 8 per core), which is where such growth usually is.
  */
 public final class Recommendation {
@@ -34,6 +34,12 @@ public final class Recommendation {
     /** Untracked native memory that points at malloc arenas: at least this, and this share of the working set. */
     static final long ARENA_BYTES = 32 * MIB;
     static final double ARENA_SHARE = 0.10;
+    /**
+     * Without NMT the untracked part also holds the JVM's own native memory (GC structures, the JIT's
+     * arenas, symbols): 40 MiB in the Spring Boot sample (docs/sizing.md). Only what is beyond this
+     * allowance points at malloc arenas.
+     */
+    static final long JVM_NATIVE_ALLOWANCE = 48 * MIB;
 
     /**
      * One setting.
@@ -160,7 +166,12 @@ public final class Recommendation {
                 + "container's cgroup limit); -Xmx is the exact form"));
 
         long untracked = largest(runs, PartCatalogue.NATIVE_UNTRACKED);
-        if (untracked >= ARENA_BYTES && untracked >= ARENA_SHARE * workingSet) {
+        boolean nmt = false;
+        for (MeasuredBudget.PeakPart p : combined.parts()) {
+            nmt |= p.id().startsWith(PartCatalogue.NMT_PREFIX);
+        }
+        long beyondJvm = nmt ? untracked : untracked - JVM_NATIVE_ALLOWANCE;
+        if (beyondJvm >= ARENA_BYTES && beyondJvm >= ARENA_SHARE * workingSet) {
             all.add(new Setting("MALLOC_ARENA_MAX", "MALLOC_ARENA_MAX=2", untracked,
                     "native memory the JVM does not track peaked at " + mib(untracked) + ", "
                     + percent((double) untracked / workingSet) + " of the working set's peak: glibc's per-thread "

@@ -59,6 +59,13 @@ class RecommendationTest {
     }
 
     @Test
+    void withoutNmtTheJvmsOwnNativeMemoryIsNoSignOfMallocArenas() {
+        // The Spring Boot sample without NMT: 40 MiB untracked is GC, JIT arenas and symbols.
+        Recommendation.Result r = Recommendation.of(List.of(budget(128, NATIVE, 40, META, 42)), 0.20);
+        assertNull(r.setting("MALLOC_ARENA_MAX"));
+    }
+
+    @Test
     void severalRunsAreSizedByEachPartsLargestPeak() {
         MeasuredBudget quiet = budget(256, DIRECT, 10, META, 80);
         MeasuredBudget busy = budget(256, DIRECT, 60, META, 50);
