@@ -49,14 +49,19 @@ class SizingIT {
         }
     }
 
+    /**
+     * The spike comes 5 s after start: a peak before the agent's first tick (its start takes a few
+     * seconds on a loaded machine) is not in the measurement, and a cap at the measured direct peak
+     * then fails the spike with OutOfMemoryError (seen with the spike at 2.7 s).
+     */
     static List<App> apps() {
         return List.of(
-                new App("GC sawtooth", "dev.headroom.samples.GcSawtooth", List.of("150", "200", "12"),
+                new App("GC sawtooth", "dev.headroom.samples.GcSawtooth", List.of("150", "200", "10"),
                         List.of("-XX:MaxRAMPercentage=80"), 512),
-                new App("spike that recovers", "dev.headroom.samples.SpikeThenRecover", List.of("150", "2", "9"),
+                new App("spike that recovers", "dev.headroom.samples.SpikeThenRecover", List.of("150", "2", "15"),
                         List.of("-XX:MaxRAMPercentage=50"), 512),
                 new App("direct-buffer step to a steady peak", "dev.headroom.samples.WorkingSetStep",
-                        List.of("120", "3", "6", "20"), List.of("-Xmx256m"), 512));
+                        List.of("120", "3", "5", "20"), List.of("-Xmx256m"), 512));
     }
 
     @BeforeAll
@@ -93,29 +98,27 @@ class SizingIT {
     @Test
     void theSpringBootServiceUnderLoadFitsItsRecommendation() throws Exception {
         Path dir = SCRATCH.resolve("spring");
-        Run measured = runSpring(List.of("-Xmx128m"), 512 * MIB, dir.resolve("measured"));
+        Run measured = runSpring(List.of("-Xmx128m"), 512 * MIB, dir.resolve("measured"), false);
         assertEquals(0, measured.oomKills, measured.stderr);
         assertNotNull(measured.finalBudget(), "the measured budget at exit: " + measured.eventsText());
         Recommended r = recommend(measured.log);
         long peak = measured.finalBudget().get("workingSetPeakBytes").asLong();
 
-        Run sized = runSpring(r.flags, r.limitBytes, dir.resolve("recommended"));
+        Run sized = runSpring(r.flags, r.limitBytes, dir.resolve("recommended"), false);
         String context = "recommended " + r.limitBytes / MIB + " MiB " + r.flags + "; events:\n" + sized.eventsText();
         assertEquals(0, sized.oomKills, context);
         assertTrue(sized.served, "the service answered its load: " + context);
-        // Once settled, not a word. During Spring Boot's start the forecast may project the start-up
+        // Once started, not a word. During Spring Boot's start the forecast may project the start-up
         // ramp (measured: 1.8 MiB/s, "limit forecast in 170 s" at confidence 0.52 in 373 MiB): that is
         // the forecast's judgement of a ramp, not the size, so it is held to this: a forecast only, and
         // the working set never near the warning share.
-        long settled = sized.firstMeasuredBudgetMillis();
         for (JsonNode alert : sized.alerts()) {
-            assertTrue(ScenarioRun.millis(alert) < settled, "no alert once settled: " + context);
+            assertTrue(ScenarioRun.millis(alert) < sized.servedAtMillis(), "no alert once started: " + context);
             assertTrue(alert.path("reasons").get(0).asText().startsWith("limit forecast"), context);
             assertTrue(alert.path("workingSetBytes").asLong() < 0.85 * r.limitBytes, context);
         }
-        assertTrue(settled < Long.MAX_VALUE, "the service settled under load: " + context);
 
-        Run tight = runSpring(r.flags, peak * 9 / 10, dir.resolve("below-peak"));
+        Run tight = runSpring(r.flags, peak * 9 / 10, dir.resolve("below-peak"), true);
         assertTrue(tight.oomKills > 0 || tight.exit == 137 || !tight.alerts().isEmpty(),
                 "10 % below the " + peak / MIB + " MiB peak: warned or killed; events:\n" + tight.eventsText());
     }
@@ -138,7 +141,9 @@ class SizingIT {
         return new Recommended(Long.parseLong(limit.group(1)) * MIB, List.of(flags.group(1).split(" ")), text);
     }
 
-    record Run(int exit, long oomKills, Path log, List<JsonNode> events, String stderr, boolean served) {
+    /** @param servedAtMillis when the service first answered (it had started), MAX_VALUE if never */
+    record Run(int exit, long oomKills, Path log, List<JsonNode> events, String stderr, boolean served,
+               long servedAtMillis) {
 
         List<JsonNode> alerts() {
             List<JsonNode> out = new ArrayList<>();
@@ -149,16 +154,6 @@ class SizingIT {
                 }
             }
             return out;
-        }
-
-        /** When the first measured budget was said (the service had settled); MAX_VALUE if never. */
-        long firstMeasuredBudgetMillis() {
-            for (JsonNode e : events) {
-                if (e.path("event").asText().equals("budget") && e.path("basis").asText().equals("measured")) {
-                    return ScenarioRun.millis(e);
-                }
-            }
-            return Long.MAX_VALUE;
         }
 
         JsonNode finalBudget() {
@@ -192,15 +187,16 @@ class SizingIT {
                     app.args().toArray(String[]::new));
             int exit = jvmProcess.waitFor(120);
             return new Run(exit, cgroup.oomKills(), log, Files.exists(log) ? new EventLogFile(log).events() : List.of(),
-                    jvmProcess.stderrText(), false);
+                    jvmProcess.stderrText(), false, Long.MAX_VALUE);
         }
     }
 
     /**
-     * The Spring Boot sample under its usual load: requests to {@code /hello} for 8 s with a 32 MiB
-     * allocation held and released in the middle, then a clean stop.
+     * The Spring Boot sample under its usual load: requests to {@code /hello} for 6 s with a 32 MiB
+     * allocation held and released in the middle, then a clean stop. {@code untilAlert}: stopped as soon
+     * as the agent has warned (a service starved of memory can take minutes to start, or never).
      */
-    private static Run runSpring(List<String> flags, long limitBytes, Path dir) throws Exception {
+    private static Run runSpring(List<String> flags, long limitBytes, Path dir, boolean untilAlert) throws Exception {
         ScenarioRun.deleteTree(dir);
         Files.createDirectories(dir);
         Path log = dir.resolve("events.jsonl");
@@ -210,6 +206,7 @@ class SizingIT {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         boolean served = false;
+        long servedAt = Long.MAX_VALUE;
         int exit;
         long kills;
         try (MemoryCgroup cgroup = MemoryCgroup.create(limitBytes)) {
@@ -217,15 +214,17 @@ class SizingIT {
                     cgroup, jvm, "--server.port=" + port, "--server.address=127.0.0.1");
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (System.nanoTime() < deadline && service.process.isAlive() && !served) {
+                while (System.nanoTime() < deadline && service.process.isAlive() && !served
+                        && !(untilAlert && alerted(log))) {
                     served = ok(http, "GET", base + "/hello");
                     if (!served) {
                         Thread.sleep(250);
                     }
                 }
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+                servedAt = served ? System.currentTimeMillis() : Long.MAX_VALUE;
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
                 int requests = 0;
-                while (served && service.process.isAlive() && System.nanoTime() < end) {
+                while (served && service.process.isAlive() && System.nanoTime() < end && !(untilAlert && alerted(log))) {
                     ok(http, "GET", base + "/hello");
                     if (++requests == 200) {
                         ok(http, "POST", base + "/allocate?mib=32");
@@ -239,7 +238,13 @@ class SizingIT {
             exit = service.process.exitValue();
             kills = cgroup.oomKills();
         }
-        return new Run(exit, kills, log, Files.exists(log) ? new EventLogFile(log).events() : List.of(), "", served);
+        return new Run(exit, kills, log, Files.exists(log) ? new EventLogFile(log).events() : List.of(), "", served,
+                servedAt);
+    }
+
+    private static boolean alerted(Path log) throws IOException {
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        return text.contains("\"event\":\"warning\"") || text.contains("\"event\":\"critical\"");
     }
 
     private static boolean ok(HttpClient http, String method, String url) {
