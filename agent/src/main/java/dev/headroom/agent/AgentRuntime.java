@@ -304,8 +304,7 @@ final class AgentRuntime implements Runnable {
      * grows materially, the {@code budget} event with {@code basis: "measured"} says them.
      */
     private void measure(long now, Snapshot snapshot, Breakdown breakdown) {
-        peaks.add(breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()), SizingPeaks.heapAfterGc(snapshot.jvm()),
-                snapshot.jvm().threadCount());
+        peaks.add(snapshot, breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()));
         lastReadingSnapshot = snapshot;
         if (budgetCadence.due(now, peaks)) {
             MeasuredBudget b = peaks.budget();

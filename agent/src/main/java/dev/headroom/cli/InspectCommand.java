@@ -58,8 +58,7 @@ final class InspectCommand {
         out.println();
         // One reading: its "peaks" are today's sizes; a running agent's MBean has the run's (MeasuredBudget).
         SizingPeaks peaks = new SizingPeaks();
-        peaks.add(breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()), SizingPeaks.heapAfterGc(snapshot.jvm()),
-                snapshot.jvm().threadCount());
+        peaks.add(snapshot, breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()));
         out.print(ReconciliationTable.render(breakdown, Startup.budget(snapshot, sensor.jvmReader().flags()),
                 peaks.budget()));
         return 0;

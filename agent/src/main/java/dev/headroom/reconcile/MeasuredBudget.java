@@ -102,7 +102,7 @@ public record MeasuredBudget(
     public String summary() {
         StringBuilder s = new StringBuilder(240);
         s.append("Measured over ").append(duration((toMillis - fromMillis) / 1000)).append(" (")
-                .append(samples).append(" samples): working set peaked at ").append(mib(workingSetPeakBytes))
+                .append(samples).append(samples == 1 ? " sample" : " samples").append("): working set peaked at ").append(mib(workingSetPeakBytes))
                 .append(", non-heap at ").append(mib(nonHeapPeakBytes)).append(" (each part at its peak)");
         if (heapCommittedPeakBytes >= 0) {
             s.append(", heap committed at ").append(mib(heapCommittedPeakBytes));

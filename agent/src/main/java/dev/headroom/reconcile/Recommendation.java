@@ -159,7 +159,7 @@ public final class Recommendation {
         all.add(new Setting("limit", limit / MIB + "Mi", workingSet,
                 "heap " + mib(heap) + " + non-heap peak " + mib(nonHeap) + " + room for the caps " + mib(room)
                 + " = " + mib(need) + ", divided by " + fraction(1 - margin) + " for the " + percent(margin)
-                + " margin; the working set peaked at " + mib(workingSet) + " " + over));
+                + " margin; the working set peaked at " + mib(workingSet) + " in " + over));
         all.addAll(flags);
         all.add(new Setting("-XX:MaxRAMPercentage", "-XX:MaxRAMPercentage=" + BudgetCheck.percentage(heap, limit), -1,
                 "the same heap as a share of the limit, for where the JVM sizes its heap from that limit (the "

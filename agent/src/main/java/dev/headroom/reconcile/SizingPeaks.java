@@ -1,5 +1,6 @@
 package dev.headroom.reconcile;
 
+import dev.headroom.sense.Snapshot;
 import dev.headroom.sense.jvm.JvmMemory;
 import dev.headroom.sense.jvm.MemoryPoolUsage;
 
@@ -50,9 +51,16 @@ public final class SizingPeaks {
     private int threadsPeak = -1;
     private final Map<String, PeakPartBuilder> parts = new HashMap<>();
 
-    /** A sample whose JVM figures come from a live reading. */
-    public void add(Breakdown b, long heapMaxBytes, long heapAfterGcBytes, int threads) {
-        add(b.epochMillis(), b.workingSetBytes(), b.limitBytes(), heapMaxBytes, heapAfterGcBytes, threads, b.parts());
+    /**
+     * A live reading. Only a limit someone set counts: without one the snapshot's limit is host
+     * memory, which leaves no ceiling to speak of.
+     *
+     * @param heapMaxBytes the MaxHeapSize flag where known (the MXBean's max is a survivor space smaller)
+     */
+    public void add(Snapshot s, Breakdown b, long heapMaxBytes) {
+        JvmMemory jvm = s.jvm();
+        add(b.epochMillis(), b.workingSetBytes(), s.limited() ? s.limitBytes() : -1, heapMaxBytes, heapAfterGc(jvm),
+                jvm == null ? -1 : jvm.threadCount(), b.parts());
     }
 
     /**

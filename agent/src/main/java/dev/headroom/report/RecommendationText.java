@@ -18,7 +18,7 @@ public final class RecommendationText {
     public static String render(Recommendation.Result r) {
         StringBuilder out = new StringBuilder(2048);
         out.append("Recommendation from ").append(r.runs()).append(r.runs() == 1 ? " run" : " runs").append(" (")
-                .append(r.samples()).append(" samples), with a ").append(Math.round(r.margin() * 100))
+                .append(r.samples()).append(r.samples() == 1 ? " sample" : " samples").append("), with a ").append(Math.round(r.margin() * 100))
                 .append(" % margin: the measured need is ").append(Bytes.human(r.needBytes())).append(", ")
                 .append(Math.round((1 - r.margin()) * 100)).append(" % of the limit.\n");
         out.append("  ").append(r.ceiling().words()).append('\n');
