@@ -26,6 +26,10 @@ import dev.headroom.publish.LatestReading;
 import dev.headroom.publish.Reading;
 import dev.headroom.publish.micrometer.MicrometerBridge;
 import dev.headroom.reconcile.Breakdown;
+import dev.headroom.reconcile.Budget;
+import dev.headroom.reconcile.BudgetCadence;
+import dev.headroom.reconcile.MeasuredBudget;
+import dev.headroom.reconcile.SizingPeaks;
 import dev.headroom.reconcile.Reconciler;
 import dev.headroom.report.Bytes;
 import dev.headroom.sense.Sensor;
@@ -83,6 +87,10 @@ final class AgentRuntime implements Runnable {
     private boolean eventLogFailed;
     private boolean flightFileFailed;
     private boolean eventLogStuckSaid;
+    private final SizingPeaks peaks = new SizingPeaks();
+    private BudgetCadence budgetCadence;
+    private volatile MeasuredBudget measuredBudget;
+    private volatile Snapshot lastReadingSnapshot;
 
     AgentRuntime(Options options, Instrumentation instrumentation, String how, LatestReading latest,
                  MicrometerBridge bridge) {
@@ -155,12 +163,15 @@ final class AgentRuntime implements Runnable {
         if (sharedFlight != null) {
             flightPath = null;
         }
-        console.say(StartEvent.line(first) + "; " + whereEvidenceGoes(prepared, small, flightPath));
+        Budget budget = Startup.budget(first, sensor.jvmReader().flags());
+        console.say(StartEvent.line(first) + "; " + budget.expected().words() + "; "
+                + whereEvidenceGoes(prepared, small, flightPath));
         String missing = RuntimeModules.boot().missing();
         if (missing != null) {
             problems.report("runtime", missing);
         }
-        Startup.report(first, sensor.jvmReader().flags(), console, eventLog);
+        Startup.report(first, budget, console, eventLog);
+        budgetCadence = new BudgetCadence(now, options.outputs().budgetWarmupMillis());
 
         history = new History();
         forecastSettings = ForecastSettings.defaults();
@@ -300,6 +311,7 @@ final class AgentRuntime implements Runnable {
             Snapshot snapshot = sensor.sample(now, nmtDue);
             Breakdown breakdown = Reconciler.reconcile(snapshot);
             history.add(snapshot, breakdown);
+            measure(now, snapshot, breakdown);
             Forecast forecast = Forecaster.forecast(history, forecastSettings);
             Decision decision = policy.decide(forecast, snapshot, breakdown);
 
@@ -308,7 +320,8 @@ final class AgentRuntime implements Runnable {
             responder.act(snapshot, breakdown, forecast, decision);
 
             watchEventLog();
-            Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten());
+            Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten(),
+                    measuredBudget);
             latest.set(reading);
             publishers.tick(reading);
             if (now - lastSnapshotEvent >= options.snapshotEveryMillis() || decision.changed()) {
@@ -320,6 +333,20 @@ final class AgentRuntime implements Runnable {
             }
         } catch (RuntimeException | LinkageError e) {
             problems.report("tick", "a tick failed: " + e + where(e));
+        }
+    }
+
+    /**
+     * The measured budget: every tick's parts go into the peaks; once settled, and again when a peak
+     * grows materially, the {@code budget} event with {@code basis: "measured"} says them.
+     */
+    private void measure(long now, Snapshot snapshot, Breakdown breakdown) {
+        peaks.add(snapshot, breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()));
+        lastReadingSnapshot = snapshot;
+        if (budgetCadence.due(now, peaks)) {
+            MeasuredBudget b = peaks.budget();
+            measuredBudget = b;
+            write(now, "budget", json -> MeasuredBudgetEvent.write(json, b, Startup.jvmSizesFromLimit(snapshot)));
         }
     }
 
@@ -367,7 +394,7 @@ final class AgentRuntime implements Runnable {
             return "no reading yet";
         }
         return dev.headroom.report.ReconciliationTable.render(r.breakdown(),
-                Startup.budget(r.snapshot(), sensor.jvmReader().flags()));
+                Startup.budget(r.snapshot(), sensor.jvmReader().flags()), r.budget());
     }
 
     /**
@@ -402,6 +429,15 @@ final class AgentRuntime implements Runnable {
                 flightFile.markEnded("exit");
             }
             publishers.close();
+            MeasuredBudget last = peaks.budget();
+            if (last != null && lastReadingSnapshot != null) {
+                // The run's complete peaks, for whoever sizes from this log.
+                Snapshot s = lastReadingSnapshot;
+                write(now, "budget", json -> {
+                    MeasuredBudgetEvent.write(json, last, Startup.jvmSizesFromLimit(s));
+                    json.writeBooleanField("final", true);
+                });
+            }
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
             // A little before the exit's own bound, so that this line, which names the file, is the one said.
             long wait = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L - 100);

@@ -6,6 +6,7 @@ import dev.headroom.config.Options;
 import dev.headroom.config.OptionsParser;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Reconciler;
+import dev.headroom.reconcile.SizingPeaks;
 import dev.headroom.report.Bytes;
 import dev.headroom.report.ReconciliationTable;
 import dev.headroom.sense.Sensor;
@@ -55,7 +56,11 @@ final class InspectCommand {
         out.println("  headroom itself: " + Bytes.human(snapshot.jvm().agent().heapBytes()) + " of heap, "
                 + (ownClasses < 0 ? "its classes uncounted" : ownClasses + " classes (interfaces not counted)"));
         out.println();
-        out.print(ReconciliationTable.render(breakdown, Startup.budget(snapshot, sensor.jvmReader().flags())));
+        // One reading: its "peaks" are today's sizes; a running agent's MBean has the run's (MeasuredBudget).
+        SizingPeaks peaks = new SizingPeaks();
+        peaks.add(snapshot, breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()));
+        out.print(ReconciliationTable.render(breakdown, Startup.budget(snapshot, sensor.jvmReader().flags()),
+                peaks.budget()));
         return 0;
     }
 

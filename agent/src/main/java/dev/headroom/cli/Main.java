@@ -9,6 +9,8 @@ import java.util.Arrays;
  * <pre>
  *   inspect               print the reconciliation table for this JVM and its container
  *   attach PID [options]  load the agent into a running JVM
+ *   report FILE           an HTML page about a run
+ *   recommend FILES       a limit and flags that fit the measured peaks
  * </pre>
  */
 public final class Main {
@@ -31,6 +33,7 @@ public final class Main {
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "attach" -> AttachCommand.run(rest, out, err);
                 case "report" -> ReportCommand.run(rest, out, err);
+                case "recommend" -> RecommendCommand.run(rest, out, err);
                 case "help", "-h", "--help" -> {
                     usage(out);
                     yield 0;
@@ -59,6 +62,8 @@ public final class Main {
                       load the agent into a running JVM
                   java -jar headroom-agent.jar report <event log or flight file> [-o report.html] [--run N]
                       write a self-contained HTML page: what grew, how fast, and when it would hit the limit
+                  java -jar headroom-agent.jar recommend <event logs or flight files...> [--margin 0.2]
+                      the memory limit and JVM flags that fit the measured peaks, and the Kubernetes resources
 
                 Options (also -Dheadroom.<key>=value or HEADROOM_<KEY>): see docs/configuration.md""");
     }

@@ -55,6 +55,8 @@ public enum Key {
     FLIGHT_HISTORY("flightHistory", Kind.INT, "120", "Samples of history kept in the flight file."),
     TERMINATION_LOG("terminationLog", Kind.STRING, "auto",
             "auto: write /dev/termination-log in Kubernetes; off; or a path to write the termination message to."),
+    BUDGET_WARMUP("budgetWarmup", Kind.DURATION, "2m",
+            "How long after start the service counts as settled: the first measured budget (each part's peak, the heap ceiling they leave) is written then, and again when a peak grows materially."),
 
     MICROMETER("micrometer", Kind.BOOLEAN, "true", "Bridge meters into the application's Micrometer registries."),
     JMX("jmx", Kind.BOOLEAN, "true", "Register the dev.headroom:type=Headroom MBean."),

@@ -50,9 +50,12 @@ public record Options(
                          long hookTimeoutMillis, Path hookOutput) {
     }
 
-    /** Where the agent publishes: flight file, termination log, Micrometer, JMX, JFR. */
+    /**
+     * Where the agent publishes: flight file, termination log, Micrometer, JMX, JFR; and when the
+     * measured budget is first said ({@code budgetWarmupMillis} after start).
+     */
     public record Outputs(Path flightFile, int flightHistory, String terminationLog, boolean micrometer,
-                          boolean jmx, boolean jfr) {
+                          boolean jmx, boolean jfr, long budgetWarmupMillis) {
     }
 
     /** The defaults, as if no option had been given anywhere. */

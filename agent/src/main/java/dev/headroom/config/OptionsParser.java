@@ -96,7 +96,8 @@ public final class OptionsParser {
             throw new OptionException(message(Key.TERMINATION_LOG, terminationLog, "auto, off, or a path"));
         }
         Options.Outputs outputs = new Options.Outputs(path(Key.FLIGHT_FILE, raw), integer(Key.FLIGHT_HISTORY, raw),
-                terminationLog, bool(Key.MICROMETER, raw), bool(Key.JMX, raw), bool(Key.JFR, raw));
+                terminationLog, bool(Key.MICROMETER, raw), bool(Key.JMX, raw), bool(Key.JFR, raw),
+                duration(Key.BUDGET_WARMUP, raw));
         return new Options(interval, duration(Key.SNAPSHOT_EVERY, raw), duration(Key.NMT_EVERY, raw),
                 path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),
                 policy, evidence, relief, outputs, effective);

@@ -39,6 +39,7 @@ public final class Ranges {
         RANGES.put(Key.COOLDOWN, new Range(0, DAY, "from 0s to 1d"));
         RANGES.put(Key.DUMP_INTERVAL, new Range(0, 30 * DAY, "from 0s to 30d"));
         RANGES.put(Key.HOOK_TIMEOUT, new Range(10, HOUR, "from 10ms to 1h"));
+        RANGES.put(Key.BUDGET_WARMUP, new Range(0, DAY, "from 0s to 1d"));
         RANGES.put(Key.LIMIT, new Range(MIB, 1024 * TIB, "from 1m to 1024t"));
         RANGES.put(Key.DUMP_MARGIN, new Range(0, 1024 * TIB, "from 0 to 1024t"));
         RANGES.put(Key.DUMP_SPEED, new Range(KIB, 1024 * TIB, "from 1k to 1024t (bytes per second)"));

@@ -145,6 +145,8 @@ public final class Events {
         bytes(json, "heapUsedBytes", j.heapUsed());
         bytes(json, "heapCommittedBytes", j.heapCommitted());
         bytes(json, "heapMaxBytes", j.heapMax());
+        // The live data (heap pools' use after the last collection), for the measured budget.
+        bytes(json, "heapAfterGcBytes", dev.headroom.reconcile.SizingPeaks.heapAfterGc(j));
         bytes(json, "threads", j.threadCount());
         bytes(json, "loadedClasses", j.loadedClasses());
         bytes(json, "gcCount", j.gcCount());

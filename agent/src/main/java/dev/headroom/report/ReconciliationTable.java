@@ -2,6 +2,7 @@ package dev.headroom.report;
 
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Budget;
+import dev.headroom.reconcile.MeasuredBudget;
 import dev.headroom.reconcile.Part;
 import dev.headroom.reconcile.PartCatalogue;
 
@@ -28,6 +29,15 @@ public final class ReconciliationTable {
 
     /** Renders the breakdown, and the budget's summary when one is given. */
     public static String render(Breakdown b, Budget budgetOrNull) {
+        return render(b, budgetOrNull, null);
+    }
+
+    /**
+     * Renders the breakdown, then the budget section: the start-up check (each part expected and at
+     * worst) and, when known, the measured budget (each part's peak), each ending in its heap ceiling
+     * in the words every other output uses.
+     */
+    public static String render(Breakdown b, Budget budgetOrNull, MeasuredBudget measuredOrNull) {
         StringBuilder out = new StringBuilder(4096);
         long workingSet = b.workingSetBytes();
         long limit = b.limitBytes();
@@ -86,8 +96,21 @@ public final class ReconciliationTable {
             out.append('\n');
             wrap(out, "Budget: " + budgetOrNull.summary(), 0);
             for (Budget.Item item : budgetOrNull.nonHeap()) {
-                row(out, item.name(), Bytes.mib(item.bytes()), "", item.estimate(), 2);
+                row(out, item.name(), Bytes.mib(item.bytes()), "", "expected; " + Bytes.mib(item.worstCaseBytes())
+                        + " MiB at worst: " + item.estimate(), 2);
             }
+            row(out, "Non-heap", Bytes.mib(budgetOrNull.nonHeapBytes()), "", "expected; "
+                    + Bytes.mib(budgetOrNull.worstCaseNonHeapBytes()) + " MiB at worst", 2);
+            wrap(out, budgetOrNull.expected().words(), 2);
+        }
+        if (measuredOrNull != null) {
+            out.append('\n');
+            wrap(out, "Measured budget: " + measuredOrNull.summary(), 0);
+            for (MeasuredBudget.PeakPart p : measuredOrNull.parts()) {
+                row(out, p.label(), Bytes.mib(p.bytes()), "", "peak at " + Instant.ofEpochMilli(p.peakMillis()), 2);
+            }
+            row(out, "Non-heap", Bytes.mib(measuredOrNull.nonHeapPeakBytes()), "", "each part at its peak", 2);
+            wrap(out, measuredOrNull.ceiling().words(), 2);
         }
         return out.toString();
     }

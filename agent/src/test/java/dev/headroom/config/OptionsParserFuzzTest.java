@@ -215,7 +215,8 @@ class OptionsParserFuzzTest {
     private static Value value(Key key, SplittableRandom r, double warn) {
         String pad = r.nextInt(6) == 0 ? " " : "";
         return switch (key) {
-            case INTERVAL, SNAPSHOT_EVERY, NMT_EVERY, HORIZON, COOLDOWN, DUMP_INTERVAL, HOOK_TIMEOUT -> {
+            case INTERVAL, SNAPSHOT_EVERY, NMT_EVERY, HORIZON, COOLDOWN, DUMP_INTERVAL, HOOK_TIMEOUT,
+                 BUDGET_WARMUP -> {
                 // Anywhere in the key's range (Ranges), in any unit that can say a value in it.
                 Ranges.Range range = Ranges.of(key);
                 String[] units = {"ms", "s", "m", "min", "h", "d"};
@@ -336,6 +337,7 @@ class OptionsParserFuzzTest {
             case FLIGHT_FILE -> o.outputs().flightFile();
             case FLIGHT_HISTORY -> o.outputs().flightHistory();
             case TERMINATION_LOG -> o.outputs().terminationLog();
+            case BUDGET_WARMUP -> o.outputs().budgetWarmupMillis();
             case MICROMETER -> o.outputs().micrometer();
             case JMX -> o.outputs().jmx();
             case JFR -> o.outputs().jfr();

@@ -12,79 +12,116 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BudgetCheckTest {
 
     /**
-     * A Spring Boot service at start: 8,000 classes, a 48 MiB code cache, direct memory unset,
-     * 1 MiB stacks, 22 threads alive and 40 expected. Non-heap:
-     * 8,000 x 5,800 + 14,000,000 = 60,400,000; + 50,331,648 + 10,485,760 + 40 x 1,048,576 = 163,160,448 B.
+     * A service at start: 8,000 classes (40 MiB of metaspace committed), the default 240 MiB code
+     * cache with 7 MiB committed, direct memory unset and none held, 1 MiB stacks, 22 threads.
+     * Expected non-heap: metaspace 8,000 x 5,800 + 14,000,000 = 60,400,000; code cache 240 / 4 =
+     * 62,914,560; direct 0; stacks 22 x 256 KiB = 5,767,168: 129,081,728 B in all (123.1 MiB).
      */
     private static JvmBudgetInputs service(long maxHeap) {
-        return new JvmBudgetInputs(maxHeap, -1, 48 * MIB, -1, MIB, 22, 40, 8_000);
+        return new JvmBudgetInputs(maxHeap, -1, 240 * MIB, -1, MIB, 22, -1, 8_000, 40 * MIB, 7 * MIB, 0);
+    }
+
+    private static final long EXPECTED_NON_HEAP = 129_081_728L;
+
+    @Test
+    void aSmallHeapInASmallContainerIsNotToldToShrinkForACodeCacheItNeverUses() {
+        // The case: -Xmx64m in 300 MiB was told "use -Xmx20m" on the strength of 240 MiB of code cache.
+        JvmBudgetInputs in = new JvmBudgetInputs(64 * MIB, -1, 240 * MIB, -1, MIB, 14, -1, 1_200, 6 * MIB, 7 * MIB, 0);
+        Budget b = BudgetCheck.check(300 * MIB, true, in);
+
+        assertTrue(b.fits(), b.summary());
+        assertTrue(b.suggestedFlags().isEmpty());
+        assertFalse(b.fitsWorstCase(), "at worst (240 MiB code cache, direct up to the heap) it would not");
+        assertTrue(b.summary().contains("only if every reserved size were used in full would it not"), b.summary());
     }
 
     @Test
-    void aHeapTooLargeForTheLimitGetsSmallerFlags() {
-        Budget b = BudgetCheck.check(512 * MIB, service(384 * MIB));
+    void aHeapThatFitsAsExpectedIsNotWarnedEvenWhenTheWorstCaseWouldNot() {
+        Budget b = BudgetCheck.check(512 * MIB, true, service(384 * MIB));
 
-        assertEquals(163_160_448L, b.nonHeapBytes());
-        assertEquals(384 * MIB + 163_160_448L, b.totalBytes());
+        assertEquals(EXPECTED_NON_HEAP, b.nonHeapBytes());
+        assertTrue(b.fits());
+        assertFalse(b.fitsWorstCase());
+        assertEquals(512 * MIB - EXPECTED_NON_HEAP, b.effectiveHeapCeilingBytes());
+        assertEquals("heap ceiling 388 MiB (the 512 MiB limit less 124 MiB of non-heap, expected)", b.expected().words());
+        assertTrue(b.summary().startsWith("Heap can grow to 384 MiB and fits: heap ceiling 388 MiB"), b.summary());
+    }
+
+    @Test
+    void aHeapThatCannotFitEvenAsExpectedGetsFlagsTheJvmAppliesToTheSameLimit() {
+        Budget b = BudgetCheck.check(512 * MIB, true, service(410 * MIB));
+
         assertFalse(b.fits());
-        // 536,870,912 - 163,160,448 = 373,710,464 B = 356.4 MiB
-        assertEquals(373_710_464L, b.effectiveHeapCeilingBytes());
-        // -Xmx rounds down to whole MiB; 373,710,464 / 536,870,912 = 69.609 % rounds down to 69.6
-        assertEquals(List.of("-Xmx356m", "-XX:MaxRAMPercentage=69.6"), b.suggestedFlags());
-        assertEquals("Heap can grow to 384 MiB, but the 512 MiB limit leaves room for only 356 MiB of heap "
-                + "after 156 MiB of non-heap: use -Xmx356m or -XX:MaxRAMPercentage=69.6.", b.summary());
+        // 536,870,912 - 129,081,728 = 407,789,184 B = 388.9 MiB; 75.95 % rounds down to 75.9
+        assertEquals(407_789_184L, b.effectiveHeapCeilingBytes());
+        assertEquals(List.of("-Xmx388m", "-XX:MaxRAMPercentage=75.9"), b.suggestedFlags());
+        assertEquals("Heap can grow to 410 MiB, more than the heap ceiling 388 MiB (the 512 MiB limit less 124 MiB "
+                + "of non-heap, expected): use -Xmx388m or -XX:MaxRAMPercentage=75.9.", b.summary());
     }
 
     @Test
-    void nonHeapIsEstimatedLikeTheMemoryCalculator() {
-        Budget b = BudgetCheck.check(512 * MIB, service(384 * MIB));
+    void theLimitOptionGetsNoPercentageBecauseTheJvmAppliesItToHostMemory() {
+        Budget b = BudgetCheck.check(512 * MIB, false, service(410 * MIB));
 
-        assertEquals(4, b.nonHeap().size());
-        assertItem(b, "Metaspace", 60_400_000L);
-        assertItem(b, "Code cache", 48 * MIB);
-        assertItem(b, "Direct buffers", 10 * MIB);
-        assertItem(b, "Thread stacks", 40 * MIB);
+        assertFalse(b.fits());
+        assertEquals(List.of("-Xmx388m"), b.suggestedFlags());
+        assertTrue(b.summary().contains("not MaxRAMPercentage"), b.summary());
+    }
+
+    @Test
+    void eachPartIsExpectedFromWhatIsCommittedAndAtWorstFromWhatIsReserved() {
+        Budget b = BudgetCheck.check(512 * MIB, true, service(384 * MIB));
+
+        assertItem(b, "Metaspace", 60_400_000L, 60_400_000L);
+        assertItem(b, "Code cache", 60 * MIB, 240 * MIB);
+        assertItem(b, "Direct buffers", 0, 384 * MIB); // unset: the JDK lets them grow as large as the heap
+        assertItem(b, "Thread stacks", 22 * 256 * 1024L, 22 * MIB);
+        assertEquals(60_400_000L + 240 * MIB + 384 * MIB + 22 * MIB, b.worstCaseNonHeapBytes());
         assertTrue(item(b, "Direct buffers").estimate().contains("MaxDirectMemorySize is unset"));
-        assertTrue(item(b, "Thread stacks").estimate().startsWith("40 threads (expected)"));
+        assertTrue(item(b, "Thread stacks").estimate().startsWith("22 threads (alive at start) x 256 KiB resident"));
     }
 
     @Test
-    void setLimitsAreBudgetedAsTheyAre() {
-        JvmBudgetInputs in = new JvmBudgetInputs(256 * MIB, 128 * MIB, 240 * MIB, 64 * MIB, 512 * 1024, 60, -1, 8_000);
-        Budget b = BudgetCheck.check(1024 * MIB, in);
+    void directBuffersAreExpectedAsTheyAreHeld() {
+        // The case: 10 MiB assumed for a service holding 120 MiB.
+        JvmBudgetInputs in = new JvmBudgetInputs(256 * MIB, -1, 240 * MIB, -1, MIB, 22, -1, 8_000, 40 * MIB, 7 * MIB,
+                120 * MIB);
+        Budget b = BudgetCheck.check(512 * MIB, true, in);
 
-        assertItem(b, "Metaspace", 128 * MIB);
-        assertItem(b, "Code cache", 240 * MIB);
-        assertItem(b, "Direct buffers", 64 * MIB);
-        assertItem(b, "Thread stacks", 30 * MIB); // the 60 live threads x 512 KiB
-        assertTrue(item(b, "Thread stacks").estimate().startsWith("60 threads (alive at start)"));
-        assertEquals((128 + 240 + 64 + 30) * MIB, b.nonHeapBytes());
+        assertItem(b, "Direct buffers", 120 * MIB, 256 * MIB);
+    }
+
+    @Test
+    void aCodeCacheAlreadyLargerThanAQuarterIsExpectedAsCommitted() {
+        JvmBudgetInputs in = new JvmBudgetInputs(256 * MIB, -1, 240 * MIB, -1, MIB, 22, -1, 8_000, 40 * MIB, 90 * MIB, 0);
+        assertItem(BudgetCheck.check(1024 * MIB, true, in), "Code cache", 90 * MIB, 240 * MIB);
+    }
+
+    @Test
+    void setCeilingsBoundBothBases() {
+        JvmBudgetInputs in = new JvmBudgetInputs(256 * MIB, 128 * MIB, 48 * MIB, 64 * MIB, 512 * 1024, 60, -1, 30_000,
+                150 * MIB, 20 * MIB, 80 * MIB);
+        Budget b = BudgetCheck.check(1024 * MIB, true, in);
+
+        // 30,000 x 5,800 + 14,000,000 = 188,000,000 B expected, capped by MaxMetaspaceSize
+        assertItem(b, "Metaspace", 128 * MIB, 128 * MIB);
+        assertItem(b, "Code cache", 20 * MIB, 48 * MIB);
+        assertItem(b, "Direct buffers", 64 * MIB, 64 * MIB);
+        assertItem(b, "Thread stacks", 60 * 256 * 1024L, 30 * MIB);
     }
 
     @Test
     void anUnknownThreadCountFallsBackToTheCalculatorsDefault() {
-        JvmBudgetInputs in = new JvmBudgetInputs(256 * MIB, -1, 48 * MIB, -1, -1, -1, -1, -1);
-        Budget b = BudgetCheck.check(1024 * MIB, in);
+        JvmBudgetInputs in = new JvmBudgetInputs(256 * MIB, -1, 48 * MIB, -1, -1, -1, -1, -1, -1, -1, -1);
+        Budget b = BudgetCheck.check(1024 * MIB, true, in);
 
-        assertItem(b, "Thread stacks", 250 * MIB);
-        assertItem(b, "Metaspace", 14_000_000L);
-    }
-
-    @Test
-    void aHeapThatLeavesRoomFits() {
-        Budget b = BudgetCheck.check(1024 * MIB, service(512 * MIB));
-
-        assertTrue(b.fits());
-        assertTrue(b.suggestedFlags().isEmpty());
-        assertEquals(1024 * MIB - 163_160_448L, b.effectiveHeapCeilingBytes());
-        // spare = 1,073,741,824 - 536,870,912 - 163,160,448 = 373,710,464 B = 356.4 MiB
-        assertEquals("Heap can grow to 512 MiB and non-heap needs about 156 MiB: together they fit the "
-                + "1024 MiB limit with 356 MiB to spare.", b.summary());
+        assertItem(b, "Thread stacks", 250 * 256 * 1024L, 250 * MIB);
+        assertItem(b, "Metaspace", 14_000_000L, 14_000_000L);
     }
 
     @Test
     void withoutALimitEverythingFits() {
-        Budget b = BudgetCheck.check(-1, service(4096 * MIB));
+        Budget b = BudgetCheck.check(-1, false, service(4096 * MIB));
 
         assertTrue(b.fits());
         assertEquals(-1, b.limitBytes());
@@ -96,24 +133,24 @@ class BudgetCheckTest {
 
     @Test
     void nonHeapAloneOverTheLimitSuggestsNoHeapSize() {
-        JvmBudgetInputs in = new JvmBudgetInputs(64 * MIB, -1, 48 * MIB, -1, MIB, 20, 200, 8_000);
-        Budget b = BudgetCheck.check(256 * MIB, in);
+        JvmBudgetInputs in = new JvmBudgetInputs(64 * MIB, -1, 240 * MIB, -1, MIB, 20, 800, 8_000, -1, -1, 0);
+        Budget b = BudgetCheck.check(256 * MIB, true, in);
 
-        // 60,400,000 B (57.6 MiB) + 48 + 10 + 200 MiB = 315.6 MiB > 256 MiB
+        // 60,400,000 B (57.6 MiB) + 60 MiB + 800 x 256 KiB (200 MiB) = 317.6 MiB > 256 MiB
         assertFalse(b.fits());
         assertTrue(b.effectiveHeapCeilingBytes() < 0);
         assertTrue(b.suggestedFlags().isEmpty());
-        assertTrue(b.summary().startsWith("Non-heap alone needs about 316 MiB, more than the 256 MiB limit"),
+        assertTrue(b.summary().startsWith("Non-heap is expected to need about 318 MiB, more than the 256 MiB limit"),
                 b.summary());
     }
 
     @Test
     void anUnknownMaxHeapIsJudgedOnTheRoomLeft() {
-        Budget b = BudgetCheck.check(512 * MIB, service(-1));
+        Budget b = BudgetCheck.check(512 * MIB, true, service(-1));
 
         assertTrue(b.fits());
         assertEquals(-1, b.totalBytes());
-        assertTrue(b.summary().contains("leaves room for 356 MiB of heap"), b.summary());
+        assertTrue(b.summary().contains("heap ceiling 388 MiB"), b.summary());
     }
 
     @Test
@@ -132,7 +169,8 @@ class BudgetCheckTest {
         throw new AssertionError("no item " + name + " in " + b.nonHeap());
     }
 
-    private static void assertItem(Budget b, String name, long bytes) {
-        assertEquals(bytes, item(b, name).bytes(), name);
+    private static void assertItem(Budget b, String name, long expected, long worst) {
+        assertEquals(expected, item(b, name).bytes(), name + " expected");
+        assertEquals(worst, item(b, name).worstCaseBytes(), name + " at worst");
     }
 }

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReconciliationTableTest {
 
     private static final Budget BUDGET =
-            BudgetCheck.check(512 * MIB, new JvmBudgetInputs(384 * MIB, -1, 48 * MIB, -1, MIB, 22, 40, 8_000));
+            BudgetCheck.check(512 * MIB, true,
+                    new JvmBudgetInputs(460 * MIB, -1, 48 * MIB, -1, MIB, 22, 40, 8_000, -1, -1, -1));
 
     @Test
     void headerShowsWorkingSetLimitAndHeadroomWithPercentages() {
@@ -61,9 +62,12 @@ class ReconciliationTableTest {
                 && kernel < other && other < unexplained && unexplained < budget, table);
         // JVM subtotal: 377.5 MiB of 443.5 MiB
         assertTrue(lineWith(table, "JVM ").contains("377.5     85.1"), table);
-        assertTrue(table.contains("Heap can grow to 384 MiB"), table);
-        assertTrue(table.contains("-Xmx356m"), table);
-        assertTrue(table.contains("-XX:MaxRAMPercentage=69.6."), table);
+        // Expected non-heap: 60,400,000 + 48 MiB / 4 + 0 + 40 x 256 KiB = 83,468,672 B; 512 MiB less that
+        // is 453,402,240 B = 432.4 MiB, 84.45 % of the limit.
+        assertTrue(table.contains("Heap can grow to 460 MiB"), table);
+        assertTrue(table.contains("-Xmx432m"), table);
+        assertTrue(table.contains("-XX:MaxRAMPercentage=84.4."), table);
+        assertTrue(table.contains("  heap ceiling 432 MiB (the 512 MiB limit less 80 MiB of non-heap, expected)\n"), table);
     }
 
     @Test

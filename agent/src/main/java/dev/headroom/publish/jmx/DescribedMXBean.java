@@ -15,20 +15,24 @@ import java.util.Map;
  */
 final class DescribedMXBean extends StandardMBean {
 
-    private static final Map<String, String> ATTRIBUTES = Map.of(
-            "LimitBytes", "The container's memory limit in bytes (cgroup memory.max or memory.limit_in_bytes, "
-                    + "or the limit option); -1 when none is set",
-            "LimitSource", "Where the limit comes from",
-            "WorkingSetBytes", "The working set in bytes as the kubelet computes it: cgroup usage minus "
-                    + "inactive file pages. The OOM kill comes when it reaches the limit",
-            "HeadroomBytes", "Limit minus working set, in bytes; -1 when no limit is set",
-            "SecondsToLimit", "Forecast seconds until the working set reaches the limit; NaN when it is not "
-                    + "heading there",
-            "Level", "OK, WARNING or CRITICAL: how close the OOM kill is (UNKNOWN before the first tick)",
-            "Breakdown", "The working set split into parts that add up to it: id, label, group, bytes, the "
-                    + "counter that measured it (source) and the usual cause",
-            "CgroupVersion", "The memory cgroup version, 1 or 2; -1 when the process is in none",
-            "DumpsTaken", "Heap dumps the agent wrote so far");
+    private static final Map<String, String> ATTRIBUTES = Map.ofEntries(
+            Map.entry("LimitBytes", "The container's memory limit in bytes (cgroup memory.max or "
+                    + "memory.limit_in_bytes, or the limit option); -1 when none is set"),
+            Map.entry("LimitSource", "Where the limit comes from"),
+            Map.entry("WorkingSetBytes", "The working set in bytes as the kubelet computes it: cgroup usage minus "
+                    + "inactive file pages. The OOM kill comes when it reaches the limit"),
+            Map.entry("HeadroomBytes", "Limit minus working set, in bytes; -1 when no limit is set"),
+            Map.entry("SecondsToLimit", "Forecast seconds until the working set reaches the limit; NaN when it is not "
+                    + "heading there"),
+            Map.entry("Level", "OK, WARNING or CRITICAL: how close the OOM kill is (UNKNOWN before the first tick)"),
+            Map.entry("Breakdown", "The working set split into parts that add up to it: id, label, group, bytes, the "
+                    + "counter that measured it (source) and the usual cause"),
+            Map.entry("CgroupVersion", "The memory cgroup version, 1 or 2; -1 when the process is in none"),
+            Map.entry("DumpsTaken", "Heap dumps the agent wrote so far"),
+            Map.entry("MeasuredHeapCeilingBytes", "The largest heap the limit leaves room for with non-heap at its "
+                    + "measured peak, in bytes; -1 until the service has settled (budgetWarmup) or without a limit"),
+            Map.entry("MeasuredBudget", "The measured budget in words: each peak, and the heap ceiling they leave; "
+                    + "empty until the service has settled"));
 
     private static final Map<String, String> OPERATIONS = Map.of(
             "dumpHeap", "Writes a heap dump (.hprof) into Headroom's evidence directory, if the disk has room "

@@ -87,6 +87,18 @@ final class HeadroomBean implements HeadroomMXBean {
         return r == null ? 0 : r.dumpsTaken();
     }
 
+    @Override
+    public long getMeasuredHeapCeilingBytes() {
+        Reading r = readings.get();
+        return r == null || r.budget() == null || r.budget().limitBytes() <= 0 ? -1 : r.budget().ceiling().bytes();
+    }
+
+    @Override
+    public String getMeasuredBudget() {
+        Reading r = readings.get();
+        return r == null || r.budget() == null ? "" : r.budget().summary();
+    }
+
     // Operations: whatever the executor does wrong, the caller gets a line, not a stack trace.
 
     @Override

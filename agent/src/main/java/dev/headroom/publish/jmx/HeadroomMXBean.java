@@ -35,6 +35,15 @@ public interface HeadroomMXBean {
     /** Heap dumps the agent wrote so far. */
     int getDumpsTaken();
 
+    /**
+     * The largest heap the limit leaves room for with non-heap at its measured peak (the measured
+     * budget, docs/sizing.md); -1 until the service has settled or without a limit.
+     */
+    long getMeasuredHeapCeilingBytes();
+
+    /** The measured budget in words (the same sentence as the {@code budget} event); empty until settled. */
+    String getMeasuredBudget();
+
     /** Writes a heap dump; returns its path or the reason none was written. */
     String dumpHeap(boolean live);
 

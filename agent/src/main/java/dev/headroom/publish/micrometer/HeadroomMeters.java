@@ -63,6 +63,10 @@ final class HeadroomMeters {
         specs.add(MeterSpec.counter("headroom.dumps",
                 "Heap dumps written by the agent since the JVM started",
                 () -> dumps(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.heap.ceiling", BYTES,
+                "The largest heap the limit leaves room for with non-heap at its measured peak (the measured "
+                        + "budget); NaN until the service has settled or without a limit",
+                () -> heapCeiling(readings.get())));
     }
 
     /** Adds the meters the latest reading shows for the first time. Returns whether any were added. */
@@ -160,6 +164,14 @@ final class HeadroomMeters {
             case WARNING -> 1;
             case CRITICAL -> 2;
         };
+    }
+
+    static double heapCeiling(Reading r) {
+        if (r == null || r.budget() == null) {
+            return Double.NaN;
+        }
+        // Without a limit there is no ceiling; with one it may be negative (non-heap alone is over it).
+        return r.budget().ceiling().limitBytes() > 0 ? r.budget().ceiling().bytes() : Double.NaN;
     }
 
     static double dumps(Reading r) {

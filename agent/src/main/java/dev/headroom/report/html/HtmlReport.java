@@ -1,6 +1,9 @@
 package dev.headroom.report.html;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.reconcile.MeasuredBudget;
+import dev.headroom.reconcile.Recommendation;
+import dev.headroom.report.RecommendationText;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -222,14 +225,17 @@ public final class HtmlReport {
             figure(h, "Limit", limit > 0 ? Units.bytes(limit) : "none",
                     text(run.lastSnapshot(), "limitSource", text(run.start(), "limitSource", "")));
         }
-        long heapMax = RunReader.bytes(run.start().path("jvm"), "heapMaxBytes");
+        long heapMax = RunReader.bytes(run.budget(), "maxHeapBytes");
+        if (heapMax < 0) {
+            heapMax = RunReader.bytes(run.start().path("jvm"), "heapMaxBytes");
+        }
         if (heapMax < 0) {
             heapMax = RunReader.bytes(run.lastSnapshot().path("jvm"), "heapMaxBytes");
         }
-        long ceiling = RunReader.bytes(run.lastSnapshot().path("forecast"), "heapCeilingBytes");
         if (heapMax > 0) {
-            figure(h, "Max heap (-Xmx)", Units.bytes(heapMax),
-                    ceiling > 0 ? "real ceiling " + Units.bytes(ceiling) + " (what the limit leaves)" : "");
+            // The ceiling in the budget's own words, so this figure and the budget section below say one
+            // number the one way (the forecast's "limit less everything else now" is a different quantity).
+            figure(h, "Max heap (-Xmx)", Units.bytes(heapMax), ceilingWords(run));
         }
         if (chart.projection() != null) {
             figure(h, "Last forecast", chart.projection().meetsLimit()
@@ -467,11 +473,37 @@ public final class HtmlReport {
 
     // ---------------------------------------------------------------- budget
 
+    /**
+     * The heap ceiling as every output says it: measured when the run has a measured budget, else
+     * the start-up check's expectation; empty when neither is known.
+     */
+    static String ceilingWords(Run run) {
+        MeasuredBudget measured = RunSizing.of(run);
+        if (measured != null && measured.limitBytes() > 0) {
+            return measured.ceiling().words();
+        }
+        return text(run.budget(), "heapCeiling", "");
+    }
+
     private static void budget(StringBuilder h, Run run) {
         JsonNode b = run.budget();
-        if (!b.isObject()) {
-            return;
+        if (b.isObject()) {
+            startBudget(h, b);
         }
+        MeasuredBudget measured = RunSizing.of(run);
+        if (measured != null) {
+            measuredBudget(h, measured);
+            Recommendation.Result r = Recommendation.of(List.of(measured), Recommendation.DEFAULT_MARGIN);
+            if (r != null) {
+                h.append("<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<p>What <code>java -jar "
+                        + "headroom-agent.jar recommend</code> prints for this run (docs/sizing.md has the method):</p>\n");
+                h.append("<pre class=\"recommendation\">").append(Html.escape(RecommendationText.render(r)))
+                        .append("</pre>\n</section>\n");
+            }
+        }
+    }
+
+    private static void startBudget(StringBuilder h, JsonNode b) {
         boolean fits = b.path("fits").asBoolean(true);
         h.append("<section id=\"budget\">\n<h2>Budget check at start: <span class=\"").append(fits ? "ok" : "bad")
                 .append("\">").append(fits ? "the configuration fits the limit" : "the configuration does not fit")
@@ -479,18 +511,27 @@ public final class HtmlReport {
         if (!text(b, "summary", "").isEmpty()) {
             h.append("<p class=\"lead\">").append(Html.escape(text(b, "summary", ""))).append("</p>\n");
         }
-        h.append("<table class=\"budget\"><tbody>\n");
+        boolean worst = b.path("worstCaseNonHeapBytes").isNumber();
+        h.append("<table class=\"budget\"><thead><tr><th></th><th class=\"num\">expected</th>")
+                .append(worst ? "<th class=\"num\">at worst</th>" : "").append("<th>how</th></tr></thead><tbody>\n");
         for (JsonNode p : b.path("parts")) {
             h.append("<tr><td>").append(Html.escape(p.path("name").asText("?"))).append("</td><td class=\"num\">")
-                    .append(Units.bytes(RunReader.bytes(p, "bytes"))).append("</td><td class=\"source\">")
-                    .append(p.path("estimate").asBoolean(false) ? "estimate" : "").append("</td></tr>\n");
+                    .append(Units.bytes(RunReader.bytes(p, "bytes"))).append("</td>");
+            if (worst) {
+                h.append("<td class=\"num\">").append(Units.bytes(RunReader.bytes(p, "worstCaseBytes"))).append("</td>");
+            }
+            h.append("<td class=\"source\">").append(Html.escape(p.path("estimate").isTextual()
+                    ? p.path("estimate").asText() : "")).append("</td></tr>\n");
         }
         h.append("</tbody><tfoot>");
-        budgetRow(h, "Max heap", b, "maxHeapBytes");
-        budgetRow(h, "Everything but the heap", b, "nonHeapBytes");
-        budgetRow(h, "Limit", b, "limitBytes");
-        budgetRow(h, "Room the limit leaves for the heap", b, "effectiveHeapCeilingBytes");
+        budgetRow(h, "Max heap", b, "maxHeapBytes", null, worst);
+        budgetRow(h, "Everything but the heap", b, "nonHeapBytes", "worstCaseNonHeapBytes", worst);
+        budgetRow(h, "Limit", b, "limitBytes", "limitBytes", worst);
+        budgetRow(h, "Heap ceiling: limit less non-heap", b, "effectiveHeapCeilingBytes", "worstCaseHeapCeilingBytes", worst);
         h.append("</tfoot></table>\n");
+        if (!text(b, "heapCeiling", "").isEmpty()) {
+            h.append("<p>").append(Html.escape(capitalized(text(b, "heapCeiling", "")))).append(".</p>\n");
+        }
         if (b.path("suggestedFlags").size() > 0) {
             h.append("<p>Suggested flags: ");
             for (JsonNode f : b.path("suggestedFlags")) {
@@ -501,10 +542,40 @@ public final class HtmlReport {
         h.append("</section>\n");
     }
 
-    private static void budgetRow(StringBuilder h, String name, JsonNode b, String field) {
+    private static void measuredBudget(StringBuilder h, MeasuredBudget m) {
+        h.append("<section id=\"measured-budget\">\n<h2>Measured budget: <span class=\"").append(m.fits() ? "ok" : "bad")
+                .append("\">").append(m.fits() ? "the max heap fits beside the measured peaks"
+                        : "the max heap does not fit beside the measured peaks").append("</span></h2>\n");
+        h.append("<p class=\"lead\">").append(Html.escape(m.summary())).append("</p>\n");
+        h.append("<table class=\"budget\"><thead><tr><th>part</th><th class=\"num\">peak</th><th>when</th></tr></thead><tbody>\n");
+        for (MeasuredBudget.PeakPart p : m.parts()) {
+            h.append("<tr><td>").append(Html.escape(p.label())).append("</td><td class=\"num\">").append(Units.bytes(p.bytes()))
+                    .append("</td><td class=\"source\">").append(p.peakMillis() > 0 ? Units.clock(p.peakMillis()) : "")
+                    .append("</td></tr>\n");
+        }
+        h.append("</tbody><tfoot><tr><th>Non-heap (each part at its peak)</th><td class=\"num\">")
+                .append(Units.bytes(m.nonHeapPeakBytes())).append("</td><td></td></tr>\n");
+        if (m.limitBytes() > 0) {
+            h.append("<tr><th>Heap ceiling: limit less non-heap (measured peak)</th><td class=\"num\">")
+                    .append(Units.bytes(m.ceiling().bytes())).append("</td><td></td></tr>\n");
+        }
+        h.append("</tfoot></table>\n<p>").append(Html.escape(capitalized(m.ceiling().words()))).append(".</p>\n</section>\n");
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static void budgetRow(StringBuilder h, String name, JsonNode b, String field, String worstField,
+                                  boolean worst) {
         if (b.path(field).isNumber()) {
             h.append("<tr><th>").append(name).append("</th><td class=\"num\">").append(Units.bytes(b.path(field).asLong()))
-                    .append("</td><td></td></tr>\n");
+                    .append("</td>");
+            if (worst) {
+                h.append("<td class=\"num\">").append(worstField != null && b.path(worstField).isNumber()
+                        ? Units.bytes(b.path(worstField).asLong()) : "").append("</td>");
+            }
+            h.append("<td></td></tr>\n");
         }
     }
 

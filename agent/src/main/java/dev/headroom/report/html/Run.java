@@ -1,6 +1,7 @@
 package dev.headroom.report.html;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.reconcile.MeasuredBudget;
 
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,10 @@ import java.util.Map;
  * @param parts         every part id seen, in first-seen order
  * @param worstSnapshot the snapshot (or flight history entry) at the worst moment, or a missing node
  * @param lastSnapshot  the last snapshot (or the flight file itself), for the forecast; or a missing node
- * @param budget        the {@code budget} event, or a missing node
+ * @param budget        the start-up {@code budget} event, or a missing node
+ * @param measuredBudget the last {@code budget} event with {@code basis: "measured"}, or a missing node
+ * @param sizing        the run's peaks measured from its samples, as the agent measures them; {@code null}
+ *                      without samples
  * @param markers       what happened, in time order, the end included
  * @param evidence      heapDump, heapDumpSkipped, heapDumpFailed, histogram and relief events
  * @param problems      {@code problem} events
@@ -37,6 +41,8 @@ record Run(
         JsonNode worstSnapshot,
         JsonNode lastSnapshot,
         JsonNode budget,
+        JsonNode measuredBudget,
+        MeasuredBudget sizing,
         List<Marker> markers,
         List<JsonNode> evidence,
         List<JsonNode> problems,

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.headroom.reconcile.Part;
+import dev.headroom.reconcile.PartCatalogue;
+import dev.headroom.reconcile.SizingPeaks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -168,14 +171,18 @@ final class RunReader {
                 }
                 int i = run.timeline.add(t, h.path("ws").asLong(), bytes(h, "limit"), bytes(h, "high"),
                         Timeline.UNKNOWN);
+                List<Part> sample = new ArrayList<>();
                 var fields = h.path("parts").fields();
                 while (fields.hasNext()) {
                     var p = fields.next();
                     if (p.getValue().isNumber()) {
                         run.timeline.part(p.getKey(), i, p.getValue().asLong());
                         run.infoFor(p.getKey());
+                        sample.add(new Part(p.getKey(), PartCatalogue.label(p.getKey()), "", p.getValue().asLong(), "", ""));
                     }
                 }
+                // The flight file's history carries parts only: no max heap, no level after GC.
+                run.peaks.add(t, h.path("ws").asLong(), bytes(h, "limit"), -1, -1, -1, sample);
                 run.consider(i, h);
             }
         } else if (f.path("workingSetBytes").isNumber() && fileTime != Long.MIN_VALUE) {
@@ -205,6 +212,8 @@ final class RunReader {
         double worstScore = Double.NEGATIVE_INFINITY;
         JsonNode last = MissingNode.getInstance();
         JsonNode budget = MissingNode.getInstance();
+        JsonNode measuredBudget = MissingNode.getInstance();
+        final SizingPeaks peaks = new SizingPeaks();
         boolean stopped;
         String stopReason = "";
         long stopMillis;
@@ -216,7 +225,14 @@ final class RunReader {
             switch (event) {
                 case "start" -> start = e;
                 case "snapshot" -> snapshot(t, e);
-                case "budget" -> budget = e;
+                case "budget" -> {
+                    // Older agents wrote one budget, the start-up check's, without a basis.
+                    if (e.path("basis").asText("start").equals("measured")) {
+                        measuredBudget = e;
+                    } else {
+                        budget = e;
+                    }
+                }
                 case "warning", "critical" -> markers.add(new Marker(t, event,
                         event.equals("warning") ? "warning" : "CRITICAL", alert(e)));
                 case "recovered" -> markers.add(new Marker(t, event, "recovered",
@@ -271,13 +287,25 @@ final class RunReader {
             }
             int i = timeline.add(t, e.path("workingSetBytes").asLong(), bytes(e, "limitBytes"),
                     bytes(e.path("cgroup"), "highBytes"), level(e.path("level").asText("")));
+            List<Part> sample = new ArrayList<>();
             for (JsonNode p : e.path("breakdown")) {
                 String id = p.path("id").asText("");
                 if (!id.isEmpty() && p.path("bytes").isNumber()) {
                     timeline.part(id, i, p.path("bytes").asLong());
                     info(p);
+                    sample.add(new Part(id, p.path("label").asText(PartCatalogue.label(id)), "", p.path("bytes").asLong(),
+                            "", ""));
                 }
             }
+            JsonNode jvm = e.path("jvm");
+            // The start-up budget's max heap is the MaxHeapSize flag; the snapshot's is the MXBean's, a
+            // survivor space smaller under the serial and parallel collectors.
+            long heapMax = bytes(budget, "maxHeapBytes");
+            if (heapMax <= 0) {
+                heapMax = bytes(jvm, "heapMaxBytes");
+            }
+            peaks.add(t, e.path("workingSetBytes").asLong(), bytes(e, "limitBytes"), heapMax, bytes(jvm, "heapAfterGcBytes"),
+                    (int) bytes(jvm, "threads"), sample);
             consider(i, e);
             last = e;
         }
@@ -323,7 +351,8 @@ final class RunReader {
                                 + "killer sends) or the machine went away"));
             }
             markers.sort((a, b) -> Long.compare(a.epochMillis(), b.epochMillis()));
-            return new Run(name, kind, start, timeline, parts, worst, last, budget, List.copyOf(markers),
+            return new Run(name, kind, start, timeline, parts, worst, last, budget, measuredBudget, peaks.budget(),
+                    List.copyOf(markers),
                     List.copyOf(evidence), List.copyOf(problems), stopped, stopReason, end, runs, runNumber,
                     malformedLines);
         }

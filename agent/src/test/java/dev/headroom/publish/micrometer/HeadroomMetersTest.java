@@ -38,7 +38,8 @@ class HeadroomMetersTest {
         HeadroomMeters meters = new HeadroomMeters(new LatestReading());
         assertFalse(meters.discover());
         assertEquals(List.of("headroom.limit", "headroom.working.set", "headroom.usage", "headroom.headroom",
-                "headroom.time.to.limit", "headroom.level", "headroom.dumps"), ids(meters));
+                "headroom.time.to.limit", "headroom.level", "headroom.dumps", "headroom.heap.ceiling"), ids(meters));
+        assertTrue(Double.isNaN(value(meters, "headroom.heap.ceiling")), "no measured budget yet");
         assertTrue(Double.isNaN(value(meters, "headroom.limit")));
         assertTrue(Double.isNaN(value(meters, "headroom.level")));
         assertEquals(0, value(meters, "headroom.dumps"));

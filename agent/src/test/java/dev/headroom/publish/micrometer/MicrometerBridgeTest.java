@@ -77,13 +77,15 @@ class MicrometerBridgeTest {
         assertTrue(simple.contains("meter simple headroom.pressure.events{app=child,kind=oom_kill} null 0"),
                 r.stdout());
         assertFalse(r.stdout().contains("kind=high"), r.stdout());
-        assertEquals(7 + 4 + 2, simple.size(), r.stdout());
+        assertEquals(8 + 4 + 2, simple.size(), r.stdout());
+        assertTrue(simple.contains("meter simple headroom.heap.ceiling{app=child} bytes NaN"),
+                "no measured budget yet: " + r.stdout());
         // The child of the global registry got the meters through it, once, without a duplicate warning.
         assertFalse(r.stderr().contains("already registered"), r.stderr());
         // Nothing on the application's stderr at all (no JDK warning about Unsafe or dynamic agents).
         assertFalse(r.stderr().contains("WARNING"), r.stderr());
         List<String> standalone = r.lines("meter standalone ");
-        assertEquals(7 + 4 + 2, standalone.size(), r.stdout());
+        assertEquals(8 + 4 + 2, standalone.size(), r.stdout());
         assertTrue(standalone.contains("meter standalone headroom.limit{} bytes " + LIMIT), r.stdout());
         assertTrue(r.lines("meter global ").contains("meter global headroom.limit{} bytes " + LIMIT), r.stdout());
         // A part first seen later gets its gauge on the next tick; values follow the latest reading.
