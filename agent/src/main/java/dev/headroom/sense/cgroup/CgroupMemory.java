@@ -41,6 +41,48 @@ public record CgroupMemory(
         return Math.max(0, usageBytes - inactiveFile);
     }
 
+    /**
+     * What the kernel cannot reclaim before its OOM killer runs: the one quantity the share, the
+     * forecast and the policy are built on (docs/how-it-works.md, "Unreclaimable memory").
+     *
+     * <pre>
+     *   unreclaimable = usage − (active_file + inactive_file) + dirty + writeback − slab_reclaimable
+     * </pre>
+     * Usage is everything charged: the anon LRU (private anon and shmem/tmpfs, which is swap-backed
+     * and lives on the anon lists), the file LRU, the unevictable list (mlocked, ramfs, SHM_LOCK)
+     * and kernel memory. Of that, reclaim can free clean file pages on both file lists (mapped and
+     * executable ones too: vmscan only gives them an extra trip round the active list) and
+     * reclaimable slab (dentries, inodes; v2 reports it, v1 does not, so v1 counts all of it).
+     * Dirty and writeback pages cannot be dropped before they are written, so they stay in. Anon
+     * counts even with swap: a container's swap is usually none, and where there is some the
+     * kernel would swap before it kills, which only makes this early. Falls back to the working
+     * set when {@code memory.stat} lacks the file lists.
+     */
+    public long unreclaimableBytes() {
+        long activeFile = stat.activeFile();
+        long inactiveFile = stat.inactiveFile();
+        if (usageBytes < 0 || activeFile < 0 || inactiveFile < 0) {
+            return workingSetBytes();
+        }
+        long fileLru = activeFile + inactiveFile;
+        long notYetWritten = Math.min(fileLru, Math.max(0, stat.dirty()) + Math.max(0, stat.writeback()));
+        long value = usageBytes - fileLru + notYetWritten - Math.max(0, stat.slabReclaimable());
+        return Math.max(0, Math.min(usageBytes, value));
+    }
+
+    /**
+     * The page cache reclaim can drop at once: clean pages on both file lists ({@code -1} when the
+     * lists are not reported). When little of it is left, a charge at the limit means reclaim is
+     * struggling, not routine.
+     */
+    public long reclaimablePageCacheBytes() {
+        if (stat.activeFile() < 0 || stat.inactiveFile() < 0) {
+            return -1;
+        }
+        long fileLru = stat.activeFile() + stat.inactiveFile();
+        return Math.max(0, fileLru - Math.max(0, stat.dirty()) - Math.max(0, stat.writeback()));
+    }
+
     public boolean hasLimit() {
         return limitBytes > 0;
     }
