@@ -165,7 +165,9 @@ public final class Forecaster {
             rH = 0;
         }
         double r = rR + rH;
-        Fit driver = rH > rR ? heapDriver : rest;
+        // With nothing heading for the limit, the live data's growth (an OutOfMemoryError coming) is
+        // what the confidence speaks of.
+        Fit driver = rH > rR ? heapDriver : rR > 0 ? rest : rL > 0 ? live : rest;
         e.growth = r;
         e.basis = driver.span;
         e.confidence = driver.confidence(st) * (now.limited ? 1 : st.unlimitedConfidence());
