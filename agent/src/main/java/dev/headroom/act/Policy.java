@@ -126,7 +126,7 @@ public final class Policy {
                 : settings.horizonSeconds();
         if (credible && f.secondsToLimit() <= horizon) {
             reasons.add(forecastReason(f));
-            if (f.ceilingsExceedLimit()) {
+            if (f.heapExpansion()) {
                 reasons.add(configurationRisk(f, jvm));
             }
             target = PressureSignals.max(target, Level.WARNING);

@@ -25,6 +25,9 @@ import java.util.List;
  *                           unknown). Above the limit, the heap's own expansion can be a kill: a
  *                           configuration risk, not a leak
  * @param thrashing          whether the page cache is thrashing, and the numbers
+ * @param heapExpansion      whether the estimate comes from the heap growing into its own max
+ *                           (possible only when {@link #ceilingsExceedLimit()}): a configuration
+ *                           risk, not a leak
  */
 public record Forecast(
         long epochMillis,
@@ -38,7 +41,8 @@ public record Forecast(
         long unreclaimableBytes,
         double basisSeconds,
         long ceilingsBytes,
-        Thrashing thrashing) {
+        Thrashing thrashing,
+        boolean heapExpansion) {
 
     public Forecast {
         growing = List.copyOf(growing);
@@ -49,7 +53,7 @@ public record Forecast(
     public Forecast(long epochMillis, long workingSetBytes, long limitBytes, double secondsToLimit, double confidence,
                     double growthBytesPerSecond, long heapCeilingBytes, List<Trend> growing) {
         this(epochMillis, workingSetBytes, limitBytes, secondsToLimit, confidence, growthBytesPerSecond,
-                heapCeilingBytes, growing, workingSetBytes, Double.NaN, -1, Thrashing.NONE);
+                heapCeilingBytes, growing, workingSetBytes, Double.NaN, -1, Thrashing.NONE, false);
     }
 
     public static Forecast none(long epochMillis, long workingSetBytes, long limitBytes) {

@@ -81,7 +81,7 @@ public final class Forecaster {
         List<Trend> growing = growing(h, longFrom, chosen, now, settings);
         return new Forecast(h.time(last), h.workingSet(last), now.limit > 0 ? now.limit : -1, chosen.secondsToLimit,
                 chosen.confidence, chosen.growth, now.heapCeiling(), growing, now.unreclaimable, chosen.basis,
-                now.ceilings(), thrashing(h, now));
+                now.ceilings(), thrashing(h, now), chosen.heapExpansion);
     }
 
     /** Which of two estimates to keep: the confident one, of two confident ones the sooner. */
@@ -169,6 +169,7 @@ public final class Forecaster {
         // what the confidence speaks of.
         Fit driver = rH > rR ? heapDriver : rR > 0 ? rest : rL > 0 ? live : rest;
         e.growth = r;
+        e.heapExpansion = driver == resident && rH > 0;
         e.basis = driver.span;
         e.confidence = driver.confidence(st) * (now.limited ? 1 : st.unlimitedConfidence());
         e.secondsToLimit = Double.NaN;
@@ -344,5 +345,6 @@ public final class Forecaster {
         double growth;
         double liveHeapGrowth;
         double basis = Double.NaN;
+        boolean heapExpansion;
     }
 }

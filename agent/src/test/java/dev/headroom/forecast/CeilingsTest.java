@@ -46,7 +46,7 @@ class CeilingsTest {
         String said = String.join("; ", warned.decision().reasons());
         assertTrue(said.contains("configuration risk: max heap 460 MiB and the 80 MiB beside it do not fit the 512 MiB"
                 + " limit"), said);
-        assertTrue(warned.forecast().ceilingsExceedLimit());
+        assertTrue(warned.forecast().ceilingsExceedLimit() && warned.forecast().heapExpansion());
     }
 
     @Test
@@ -76,5 +76,19 @@ class CeilingsTest {
         assertEquals(Level.WARNING, last.decision().level());
         assertTrue(run.transcript().contains("an OutOfMemoryError is due"), run.transcript());
         assertTrue(run.due(Decision.Action.DUMP_HEAP).isEmpty());
+    }
+
+    @Test
+    void aNativeLeakIsNamedAsTheLeakNotAsAConfigurationRiskEvenWhenTheCeilingsNoLongerFit() {
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 20; i++) {
+            run.add(FakeTick.at(i).heap(20 * MIB, 100 * MIB, 200 * MIB, 400 * MIB).gcCount(1 + i)
+                    .part("nativeUntracked", (80 + 15L * i) * MIB));
+        }
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        String said = String.join("; ", warned.decision().reasons());
+        assertTrue(said.contains("fastest: Native, not tracked by the JVM"), said);
+        assertFalse(said.contains("configuration risk"), said);
+        assertFalse(warned.forecast().heapExpansion());
     }
 }

@@ -81,9 +81,9 @@ final class DayService {
         return (long) (Math.min(activeFile(t), 8 * MIB) * noise(t, 5));
     }
 
-    /** What the kernel cannot reclaim: the heap's pages, the rest, and dirty pages. */
+    /** What the kernel cannot reclaim: the heap's pages and the rest (dirty pages are waited for). */
     long unreclaimable(double t) {
-        return committed(t) + rest(t) + dirty(t);
+        return committed(t) + rest(t);
     }
 
     /** The first time the unreclaimable memory reaches the limit, scanning every second up to {@code until}. */

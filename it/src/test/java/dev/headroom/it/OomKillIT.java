@@ -47,11 +47,21 @@ class OomKillIT {
         assertTrue(run.oomKills() >= 1, "the cgroup's own oom_kill count: " + context);
         JsonNode alert = run.firstAlert();
         assertNotNull(alert, "a warning before the kill: " + context);
-        assertTrue(run.warningLeadSeconds() >= 5, "warning " + run.warningLeadSeconds() + " s before the kill: " + context);
+        double required = Scenario.requiredLeadSeconds(s);
+        assertTrue(run.warningLeadSeconds() >= required, "warning " + run.warningLeadSeconds() + " s before the kill, "
+                + required + " s needed: " + context);
         assertTrue(run.stderr().contains("headroom: WARNING") || run.stderr().contains("headroom: CRITICAL"),
                 "one clear line on stderr: " + context);
         JsonNode start = run.events("start").get(0);
         assertEquals(s.limitMiB() * ScenarioRun.MIB, start.get("limitBytes").asLong());
+        if (s.mainClass().endsWith("HeapGrowth")) {
+            // A heap leak: the evidence is a complete heap dump, written before the kill.
+            List<JsonNode> dumps = run.events("heapDump");
+            assertEquals(1, dumps.size(), "one heap dump: " + context);
+            Path dump = Path.of(dumps.get(0).get("path").asText());
+            assertTrue(Hprof.read(dump).endRecordSeen(), "complete to its HEAP DUMP END record: " + dump);
+            Files.delete(dump);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -65,6 +75,25 @@ class OomKillIT {
         assertEquals(List.of(), run.events("warning"), context);
         assertEquals(List.of(), run.events("critical"), context);
         assertEquals(1, run.events("stop").size(), "a clean exit is logged as such: " + context);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> healthyServicesThreeTimes() {
+        return Scenario.healthyServices().stream().flatMap(s -> java.util.stream.IntStream.rangeClosed(1, 3)
+                .mapToObj(i -> org.junit.jupiter.params.provider.Arguments.of(s, i)));
+    }
+
+    @ParameterizedTest(name = "{0} (run {1})")
+    @MethodSource("healthyServicesThreeTimes")
+    void aHealthyServiceOnAnyCollectorEndsWithoutAWordOrADump(Scenario s, int runNumber) throws Exception {
+        assumeTrue(s.java() == null || Files.isExecutable(Path.of(s.java())), "no " + s.java() + " on this machine");
+        ScenarioRun run = ScenarioRun.run(s, true, SCRATCH.resolve(slug(s) + "-" + runNumber));
+        String context = s.name() + " run " + runNumber + "; alerts: " + run.events("warning") + run.events("critical")
+                + "\nstderr:\n" + run.stderr();
+        assertEquals(0, run.exitCode(), context);
+        assertTrue(run.events("snapshot").size() >= 2, "the agent was watching: " + context);
+        assertEquals(List.of(), run.events("warning"), context);
+        assertEquals(List.of(), run.events("critical"), context);
+        assertEquals(List.of(), run.events("heapDump"), context);
     }
 
     @org.junit.jupiter.api.Test
