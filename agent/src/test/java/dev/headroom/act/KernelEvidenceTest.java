@@ -76,14 +76,16 @@ class KernelEvidenceTest {
     }
 
     @Test
-    void thrashingIsEvidenceThatLimitHitsMeanReclaimStruggles() {
+    void limitHitsWhileThrashingAreStillNoKillWarning() {
+        // Measured: a hot file and a stream under 512 MiB refaulted at 2 to 47 MiB/s while failcnt
+        // rose, and both services ended normally. Reclaim succeeds; it only takes wanted pages.
         FakeRun run = new FakeRun();
         FakeRun.Step step = null;
         for (int i = 0; i < 12; i++) {
-            step = run.add(service(i, 150 * MIB).refaults(1280L * i).failcnt(100L * i));
+            step = run.add(service(i, 150 * MIB).refaults(12_000L * i).failcnt(100L * i));
         }
-        assertEquals(Level.WARNING, step.decision().level(), run.transcript());
-        assertTrue(run.transcript().contains("evicted files are read back at"), run.transcript());
+        assertTrue(step.forecast().thrashing().active());
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
     }
 
     @Test

@@ -42,6 +42,10 @@ class SlowLeakReplayTest {
         assertTrue(warned != null, "never warned before the kill at " + hours(kill));
         double left = kill - warned.seconds();
         String said = String.join("; ", warned.decision().reasons());
+        // For docs/how-it-works.md and docs/results.md: the lead times this replay measures.
+        System.out.printf(java.util.Locale.ROOT, "replay %s MiB/h under %d MiB: kill at %s, warned at %s (%s before,"
+                        + " %.0f%% of the time), forecast %s: %s%n", mibPerHour, limitMib, hours(kill),
+                hours(warned.seconds()), hours(left), 100 * left / kill, hours(warned.forecast().secondsToLimit()), said);
         assertTrue(left >= kill / 3, "warned at " + hours(warned.seconds()) + ", " + hours(left) + " before the kill at "
                 + hours(kill) + ": " + said);
         assertEquals(Level.WARNING, warned.decision().level(), said);
