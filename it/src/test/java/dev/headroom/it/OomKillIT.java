@@ -77,27 +77,6 @@ class OomKillIT {
         assertEquals(1, run.events("stop").size(), "a clean exit is logged as such: " + context);
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> healthyServicesThreeTimes() {
-        return Scenario.healthyServices().stream().flatMap(s -> java.util.stream.IntStream.rangeClosed(1, 3)
-                .mapToObj(i -> org.junit.jupiter.params.provider.Arguments.of(s, i)));
-    }
-
-    @ParameterizedTest(name = "{0} (run {1})")
-    @MethodSource("healthyServicesThreeTimes")
-    void aHealthyServiceOnAnyCollectorEndsWithoutAWordOrADump(Scenario s, int runNumber) throws Exception {
-        assumeTrue(s.java() == null || Files.isExecutable(Path.of(s.java())), "no " + s.java() + " on this machine");
-        ScenarioRun run = ScenarioRun.run(s, true, SCRATCH.resolve(slug(s) + "-" + runNumber));
-        String context = s.name() + " run " + runNumber + "; alerts: " + run.events("warning") + run.events("critical")
-                + "\nstderr:\n" + run.stderr();
-        assertEquals(0, run.exitCode(), context);
-        // 12 s is about one snapshot event (every 10 s): the agent watched from start to stop.
-        assertEquals(1, run.events("start").size(), "the agent was watching: " + context);
-        assertEquals(1, run.events("stop").size(), "a clean exit is logged as such: " + context);
-        assertEquals(List.of(), run.events("warning"), context);
-        assertEquals(List.of(), run.events("critical"), context);
-        assertEquals(List.of(), run.events("heapDump"), context);
-    }
-
     @org.junit.jupiter.api.Test
     void heapGrowthLeavesACompleteHeapDumpWithTheLeakingClassInIt() throws Exception {
         Scenario s = Scenario.growingOnes().get(0);
