@@ -21,7 +21,7 @@ final class DescribedMXBean extends StandardMBean {
             "LimitSource", "Where the limit comes from",
             "WorkingSetBytes", "The working set in bytes as the kubelet computes it: cgroup usage minus "
                     + "inactive file pages. The OOM kill comes when it reaches the limit",
-            "HeadroomBytes", "Limit minus working set, in bytes; -1 when no limit is set",
+            "HeadroomBytes", "Limit minus unreclaimable memory (what the kernel cannot reclaim before its OOM killer runs), in bytes; -1 when no limit is set",
             "SecondsToLimit", "Forecast seconds until the working set reaches the limit; NaN when it is not "
                     + "heading there",
             "Level", "OK, WARNING or CRITICAL: how close the OOM kill is (UNKNOWN before the first tick)",
