@@ -187,7 +187,7 @@ public final class History {
                 }
             }
         }
-        heapResident[i] = heapResidentBytes(heapCommitted[i], heapUsed[i], notResident);
+        heapResident[i] = heapResidentBytes(heapCommitted[i], notResident);
         if (!replace) {
             long rest = heapResident[i] >= 0 ? unreclaimable[i] - heapResident[i] : unreclaimable[i];
             for (Scale scale : scales) {
@@ -207,7 +207,7 @@ public final class History {
      * the cap opens), and the memory beside the heap swung the other way, which the short window
      * read as growth (measured: "limit forecast in 6.9 s at 41 MiB/s" on healthy G1 churn).
      */
-    static long heapResidentBytes(long committed, long used, long notResident) {
+    static long heapResidentBytes(long committed, long notResident) {
         if (committed < 0) {
             return -1;
         }
