@@ -6,7 +6,6 @@ import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
 import dev.headroom.reconcile.PartCatalogue;
 import dev.headroom.sense.Snapshot;
-import dev.headroom.sense.cgroup.MemoryStat;
 import dev.headroom.sense.jvm.JvmMemory;
 
 import java.util.ArrayList;
@@ -22,15 +21,17 @@ import java.util.Set;
  *
  * <p>Each tick a target level is judged from scratch:
  * <ul>
- *   <li>share = (working set − active page cache) / limit: {@code WARNING} at {@code warnShare},
+ *   <li>share = unreclaimable memory / limit ({@link Snapshot#unreclaimableBytes()}: what the
+ *       kernel cannot reclaim before its OOM killer runs): {@code WARNING} at {@code warnShare},
  *       {@code CRITICAL} at {@code criticalShare};</li>
  *   <li>a forecast at {@code minConfidence} or more: {@code WARNING} when the limit is due within
- *       {@code horizon}; {@code CRITICAL} when it is due sooner than
+ *       {@code horizon}, or within {@code leakHorizon} when the forecast stands on at least
+ *       {@code horizon} of data; {@code CRITICAL} when it is due sooner than
  *       {@code expectedDumpSeconds × dumpMarginFactor + interval} (3 by default), so a dump starts
  *       while at least twice its expected time remains even when the forecast falls one expected
  *       dump time faster than one interval a tick; the time is counted to the limit less the next
- *       step the working set may take (the largest recent rise, or the heap committed but not yet
- *       touched, whichever is larger);</li>
+ *       step the unreclaimable memory may take (the largest recent rise, or the heap committed but
+ *       not yet touched, whichever is larger);</li>
  *   <li>the live heap forecast to fill max heap within the horizon when max heap, not the limit, is
  *       the heap's ceiling: {@code WARNING} (an OutOfMemoryError, not a kill, is coming);</li>
  *   <li>kernel counters (see {@link PressureSignals}).</li>
@@ -65,7 +66,7 @@ public final class Policy {
         return level;
     }
 
-    /** The largest rises of the working set between ticks, over the recent ticks. */
+    /** The largest rises of the unreclaimable memory between ticks, over the recent ticks. */
     private final RecentSteps steps = new RecentSteps(30);
 
     /** Heap dumps this policy has asked for so far. */
@@ -95,26 +96,39 @@ public final class Policy {
         }
         previousMillis = now;
         reasons.clear();
-        long step = steps.add(s.workingSetBytes());
+        long unreclaimable = s.unreclaimableBytes();
+        long step = steps.add(unreclaimable);
         long untouched = untouchedHeapBytes(b, s.jvm());
 
         long limit = s.limitBytes() > 0 ? s.limitBytes() : f == null ? -1 : f.limitBytes();
-        long pressing = pressingBytes(s);
-        double share = limit > 0 ? (double) pressing / limit : Double.NaN;
+        double share = limit > 0 && unreclaimable >= 0 ? (double) unreclaimable / limit : Double.NaN;
         JvmMemory jvm = s.jvm();
         double expectedDump = jvm != null && jvm.heapUsed() >= 0
                 ? (double) jvm.heapUsed() / settings.dumpBytesPerSecond() : Double.NaN;
 
+        // When max heap and everything beside the heap fit the limit, a high share is the heap
+        // grown into its own max, where it stops: no kill can come without something else growing,
+        // which the forecast watches (and which raises the ceilings above the limit). Measured
+        // before: healthy GC churn at MaxRAMPercentage=80 warned on 10 of 10 runs.
+        boolean ceilingsFit = f != null && f.ceilingsBytes() > 0 && f.limitBytes() > 0 && !f.ceilingsExceedLimit();
         Level target = Level.OK;
-        if (share >= settings.warnShare()) {
-            reasons.add("working set " + mib(pressing) + pageCacheNote(s) + " is " + percent(share * 100)
+        if (share >= settings.warnShare() && !ceilingsFit) {
+            reasons.add(UNRECLAIMABLE + " " + mib(unreclaimable) + " is " + percent(share * 100)
                     + " of the " + mib(limit) + " limit");
             target = share >= settings.criticalShare() ? Level.CRITICAL : Level.WARNING;
         }
 
         boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence();
-        if (credible && f.secondsToLimit() <= settings.horizonSeconds()) {
+        // A forecast standing on hours of data may speak hours ahead; one drawn from seconds only
+        // within the horizon (its confidence already falls with how far it reaches past its data).
+        boolean longBasis = f != null && f.basisSeconds() >= settings.horizonSeconds();
+        double horizon = longBasis ? Math.max(settings.horizonSeconds(), settings.leakHorizonSeconds())
+                : settings.horizonSeconds();
+        if (credible && f.secondsToLimit() <= horizon) {
             reasons.add(forecastReason(f));
+            if (f.heapExpansion()) {
+                reasons.add(configurationRisk(f, jvm));
+            }
             target = PressureSignals.max(target, Level.WARNING);
             double margin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
             // The working set does not grow smoothly: G1 commits and touches whole regions for a new
@@ -134,7 +148,7 @@ public final class Policy {
                         + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ", with margin"
                         + (stepSeconds <= 0 ? ""
                                 : untouched > step ? "; the JVM has " + mib(untouched) + " committed that it has not touched yet"
-                                : "; the working set moves in steps of up to " + mib(step)) + ")");
+                                : "; " + UNRECLAIMABLE + " moves in steps of up to " + mib(step)) + ")");
                 target = Level.CRITICAL;
             }
         }
@@ -153,7 +167,8 @@ public final class Policy {
             }
         }
 
-        target = PressureSignals.max(target, pressure.assess(s.cgroup(), share, settings, reasons));
+        target = PressureSignals.max(target, pressure.assess(s.cgroup(), share, limit,
+                f == null ? null : f.thrashing(), settings, reasons));
 
         Level previous = level;
         Set<Decision.Action> actions = null;
@@ -167,8 +182,8 @@ public final class Policy {
             lastWarnMillis = now;
             calmSinceMillis = -1;
         } else if (level != Level.OK) {
-            boolean calm = target == Level.OK
-                    && (Double.isNaN(share) || share < settings.warnShare() - settings.hysteresisShare());
+            boolean calm = target == Level.OK && (ceilingsFit || Double.isNaN(share)
+                    || share < settings.warnShare() - settings.hysteresisShare());
             if (!calm) {
                 calmSinceMillis = -1;
             } else {
@@ -179,7 +194,7 @@ public final class Policy {
                         && now - lastWarnMillis >= settings.cooldownSeconds() * 1000) {
                     level = Level.OK;
                     calmSinceMillis = -1;
-                    reasons.add("recovered: working set " + mib(pressing) + pageCacheNote(s)
+                    reasons.add("recovered: " + UNRECLAIMABLE + " " + mib(unreclaimable)
                             + (limit > 0 ? " is " + percent(share * 100) + " of the " + mib(limit) + " limit" : "")
                             + " and nothing is forecast within " + seconds(settings.horizonSeconds()));
                 }
@@ -233,26 +248,27 @@ public final class Policy {
         return Math.min(-p.bytes(), Math.max(0, jvm.heapCommitted() - jvm.heapUsed()));
     }
 
-    /**
-     * The working set without the active page cache: what the kernel cannot reclaim before it
-     * kills. The kubelet counts active file pages in the working set, but the OOM killer only runs
-     * once reclaim fails, and reclaim takes page cache first.
-     */
-    static long pressingBytes(Snapshot s) {
-        long ws = Math.max(0, s.workingSetBytes());
-        MemoryStat stat = s.cgroup() == null ? null : s.cgroup().stat();
-        long activeFile = stat == null ? 0 : Math.max(0, stat.activeFile());
-        return Math.max(0, ws - activeFile);
-    }
+    /** The one name of the quantity that decides, in every text a person reads (issue 15 item 7). */
+    public static final String UNRECLAIMABLE = "unreclaimable memory";
 
-    private static String pageCacheNote(Snapshot s) {
-        MemoryStat stat = s.cgroup() == null ? null : s.cgroup().stat();
-        return stat != null && stat.activeFile() > 0 ? " (page cache excluded)" : "";
+    /**
+     * Why the heap's own expansion can end in a kill: its max and what sits beside it do not fit
+     * the limit. A configuration to change, not a leak to hunt.
+     */
+    static String configurationRisk(Forecast f, JvmMemory jvm) {
+        long heapMax = jvm == null ? -1 : jvm.heapMax();
+        long rest = heapMax > 0 ? f.ceilingsBytes() - heapMax : -1;
+        return "configuration risk: max heap " + mib(heapMax) + " and the " + mib(rest)
+                + " beside it do not fit the " + mib(f.limitBytes()) + " limit; lower -Xmx/MaxRAMPercentage"
+                + " or raise the limit";
     }
 
     private static String forecastReason(Forecast f) {
         StringBuilder sb = new StringBuilder("limit forecast in ").append(seconds(f.secondsToLimit()))
                 .append(" at ").append(rate(f.growthBytesPerSecond()));
+        if (f.basisSeconds() >= 600) {
+            sb.append(" over the last ").append(seconds(f.basisSeconds()));
+        }
         if (!f.growing().isEmpty()) {
             Trend fastest = f.growing().get(0);
             sb.append(" (fastest: ").append(fastest.label()).append(" +").append(rate(fastest.bytesPerSecond()))
@@ -267,10 +283,22 @@ public final class Policy {
 
     static String rate(double bytesPerSecond) {
         double m = bytesPerSecond / MIB;
+        if (Math.abs(m) < 0.1 && m != 0) {
+            // A slow leak: MiB an hour says it in numbers a person keeps.
+            double perHour = m * 3600;
+            return (Math.abs(perHour) < 10 ? String.format(Locale.ROOT, "%.1f", perHour)
+                    : Long.toString(Math.round(perHour))) + " MiB/h";
+        }
         return (Math.abs(m) < 10 ? String.format(Locale.ROOT, "%.1f", m) : Long.toString(Math.round(m))) + " MiB/s";
     }
 
     static String seconds(double s) {
+        if (s >= 7200) {
+            return String.format(Locale.ROOT, "%.1f h", s / 3600);
+        }
+        if (s >= 600) {
+            return Math.round(s / 60) + " min";
+        }
         return (s < 10 ? String.format(Locale.ROOT, "%.1f", s) : Long.toString(Math.round(s))) + " s";
     }
 

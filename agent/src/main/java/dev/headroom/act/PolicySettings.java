@@ -7,8 +7,10 @@ package dev.headroom.act;
  * @param intervalSeconds     the sampling interval (the {@code interval} option); the policy adds
  *                            one interval of safety, or the observed step when ticks come late (1)
  * @param horizonSeconds      a forecast kill within this is a warning (300)
- * @param warnShare           working set (page cache excluded) at this share of the limit is a
- *                            warning (0.85)
+ * @param leakHorizonSeconds  ... and within this (3 days) when the forecast stands on at least
+ *                            {@code horizonSeconds} of data: a slow leak seen over hours is worth
+ *                            saying hours ahead, a rise seen over seconds is not
+ * @param warnShare           unreclaimable memory at this share of the limit is a warning (0.85)
  * @param criticalShare       ... and at this share it is critical: evidence is taken now (0.95)
  * @param hysteresisShare     an episode can only end below {@code warnShare - hysteresisShare} (0.05)
  * @param recoverAfterSeconds ... after that calm lasted this long (30)
@@ -30,15 +32,19 @@ package dev.headroom.act;
  * @param maxDumps            heap dumps per run (1) ...
  * @param dumpIntervalSeconds ... unless this long passed since the last one (3600; 0: never)
  * @param pressureMinShare    pressure counters (memory.events high/max, failcnt, PSI) raise the level
- *                            only when the working set without page cache is at least this share:
+ *                            only when the unreclaimable memory is at least this share:
  *                            a cgroup that reads files hits memory.max all the time while the kernel
  *                            reclaims its clean page cache, which is no danger (0.5)
+ * @param struggleShare       ... and a hit of the limit (memory.events max, failcnt) counts only
+ *                            when the clean page cache left is below this share of the limit
+ *                            (0.05), or the cgroup's own PSI or refaults say reclaim struggles
  * @param psiSomeAvg10        PSI memory {@code some avg10} (percent) at or above this is pressure (10)
  * @param psiFullAvg10        PSI memory {@code full avg10} (percent) at or above this is pressure (5)
  */
 public record PolicySettings(
         double intervalSeconds,
         double horizonSeconds,
+        double leakHorizonSeconds,
         double warnShare,
         double criticalShare,
         double hysteresisShare,
@@ -51,10 +57,11 @@ public record PolicySettings(
         double dumpIntervalSeconds,
         double pressureMinShare,
         double psiSomeAvg10,
-        double psiFullAvg10) {
+        double psiFullAvg10,
+        double struggleShare) {
 
     public PolicySettings {
-        if (!(intervalSeconds > 0) || !(horizonSeconds > 0)
+        if (!(intervalSeconds > 0) || !(horizonSeconds > 0) || !(leakHorizonSeconds >= 0) || !(struggleShare >= 0)
                 || !(warnShare > 0 && warnShare <= criticalShare && criticalShare <= 1.5)
                 || !(hysteresisShare >= 0 && hysteresisShare < warnShare)
                 || !(recoverAfterSeconds >= 0) || !(cooldownSeconds >= 0)
@@ -67,27 +74,28 @@ public record PolicySettings(
     }
 
     public static PolicySettings defaults() {
-        return new PolicySettings(1, 300, 0.85, 0.95, 0.05, 30, 60, 0.5, 3.0, 200L << 20, 1, 3600, 0.5, 10, 5);
+        return new PolicySettings(1, 300, 3 * 86_400, 0.85, 0.95, 0.05, 30, 60, 0.5, 3.0, 200L << 20, 1, 3600, 0.5, 10, 5,
+                0.05);
     }
 
     public PolicySettings withIntervalSeconds(double seconds) {
-        return new PolicySettings(seconds, horizonSeconds, warnShare, criticalShare, hysteresisShare,
+        return new PolicySettings(seconds, horizonSeconds, leakHorizonSeconds, warnShare, criticalShare, hysteresisShare,
                 recoverAfterSeconds, cooldownSeconds, minConfidence, dumpMarginFactor, dumpBytesPerSecond, maxDumps,
-                dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10);
+                dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10, struggleShare);
     }
 
     /** The thresholds a user sets through the agent's options. */
     public PolicySettings withThresholds(double horizonSeconds, double warnShare, double criticalShare,
                                          double cooldownSeconds) {
-        return new PolicySettings(intervalSeconds, horizonSeconds, warnShare, criticalShare,
+        return new PolicySettings(intervalSeconds, horizonSeconds, leakHorizonSeconds, warnShare, criticalShare,
                 Math.min(hysteresisShare, warnShare / 2), recoverAfterSeconds, cooldownSeconds, minConfidence,
                 dumpMarginFactor, dumpBytesPerSecond, maxDumps, dumpIntervalSeconds, pressureMinShare, psiSomeAvg10,
-                psiFullAvg10);
+                psiFullAvg10, struggleShare);
     }
 
     public PolicySettings withDumps(long dumpBytesPerSecond, int maxDumps, double dumpIntervalSeconds) {
-        return new PolicySettings(intervalSeconds, horizonSeconds, warnShare, criticalShare, hysteresisShare,
+        return new PolicySettings(intervalSeconds, horizonSeconds, leakHorizonSeconds, warnShare, criticalShare, hysteresisShare,
                 recoverAfterSeconds, cooldownSeconds, minConfidence, dumpMarginFactor, dumpBytesPerSecond, maxDumps,
-                dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10);
+                dumpIntervalSeconds, pressureMinShare, psiSomeAvg10, psiFullAvg10, struggleShare);
     }
 }

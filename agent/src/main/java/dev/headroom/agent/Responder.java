@@ -8,11 +8,13 @@ import dev.headroom.act.EvidenceStatus;
 import dev.headroom.act.HeapDumpResult;
 import dev.headroom.act.HeapDumper;
 import dev.headroom.act.Level;
+import dev.headroom.act.Policy;
 import dev.headroom.act.NmtEvidence;
 import dev.headroom.act.Relief;
 import dev.headroom.act.ReliefResult;
 import dev.headroom.config.Options;
 import dev.headroom.forecast.Forecast;
+import dev.headroom.forecast.Thrashing;
 import dev.headroom.forecast.Trend;
 import dev.headroom.publish.Console;
 import dev.headroom.publish.EventLog;
@@ -95,11 +97,13 @@ final class Responder {
         if (d.recovered()) {
             sink.event(now, "recovered", json -> {
                 json.writeNumberField("workingSetBytes", s.workingSetBytes());
+                Events.bytes(json, "unreclaimableBytes", s.unreclaimableBytes());
                 Events.limit(json, s);
             });
-            console.say("recovered: working set " + Bytes.human(s.workingSetBytes()) + " of "
-                    + Bytes.human(s.limitBytes()));
+            console.say("recovered: " + Policy.UNRECLAIMABLE + " " + Bytes.human(s.unreclaimableBytes()) + " of "
+                    + Bytes.human(s.limitBytes()) + " (working set " + Bytes.human(s.workingSetBytes()) + ")");
         }
+        notices(now, s, f);
         if (d.due(Decision.Action.DUMP_HEAP)) {
             if (options.evidence().heapDump()) {
                 heapDump(now, d);
@@ -127,6 +131,50 @@ final class Responder {
             relieve(now);
         }
     }
+
+    /**
+     * States that are news but not alarms: the page cache thrashing (started, ended) and, once a
+     * run, a heap whose max does not fit beside the rest. Neither raises the level.
+     */
+    private void notices(long now, Snapshot s, Forecast f) {
+        Thrashing t = f.thrashing();
+        if (t.active() != thrashing) {
+            thrashing = t.active();
+            sink.event(now, "thrashing", json -> {
+                json.writeBooleanField("active", t.active());
+                if (Double.isFinite(t.refaultBytesPerSecond())) {
+                    json.writeNumberField("refaultBytesPerSecond", Math.round(t.refaultBytesPerSecond()));
+                } else {
+                    json.writeNullField("refaultBytesPerSecond");
+                }
+                Events.bytes(json, "pageCacheRoomBytes", t.pageCacheRoomBytes());
+                Events.bytes(json, "unreclaimableBytes", s.unreclaimableBytes());
+                Events.limit(json, s);
+            });
+            console.say(t.active()
+                    ? "thrashing: files are read back at " + Bytes.human((long) t.refaultBytesPerSecond())
+                            + "/s after eviction; the limit leaves " + Bytes.human(t.pageCacheRoomBytes())
+                            + " of page cache (slow, not a kill)"
+                    : "thrashing ended");
+        }
+        if (!configurationRiskSaid && f.ceilingsExceedLimit() && s.jvm() != null && s.jvm().heapMax() > 0) {
+            configurationRiskSaid = true;
+            long heapMax = s.jvm().heapMax();
+            sink.event(now, "configurationRisk", json -> {
+                json.writeNumberField("heapMaxBytes", heapMax);
+                json.writeNumberField("besideHeapBytes", f.ceilingsBytes() - heapMax);
+                json.writeNumberField("ceilingsBytes", f.ceilingsBytes());
+                Events.limit(json, s);
+            });
+            console.say("note: max heap " + Bytes.human(heapMax) + " and the " + Bytes.human(f.ceilingsBytes() - heapMax)
+                    + " of " + Policy.UNRECLAIMABLE + " beside it come to " + Bytes.human(f.ceilingsBytes())
+                    + ", more than the " + Bytes.human(s.limitBytes())
+                    + " limit: if the heap grows to its max, the container is killed without any leak");
+        }
+    }
+
+    private boolean thrashing;
+    private boolean configurationRiskSaid;
 
     private boolean heapDump(long now, Decision d) {
         String unusable = dumper.unusable();
@@ -230,6 +278,7 @@ final class Responder {
     /** The body of {@code warning} and {@code critical}. */
     static void alert(JsonGenerator json, Snapshot s, Forecast f, Decision d) throws IOException {
         json.writeNumberField("workingSetBytes", s.workingSetBytes());
+        Events.bytes(json, "unreclaimableBytes", s.unreclaimableBytes());
         Events.limit(json, s);
         if (f.hasEstimate()) {
             json.writeNumberField("secondsToLimit", round(f.secondsToLimit()));

@@ -22,9 +22,9 @@ public enum Key {
     QUIET("quiet", Kind.BOOLEAN, "false", "When true, the agent writes nothing to stderr except option errors."),
 
     HORIZON("horizon", Kind.DURATION, "5m", "Warn when the limit is forecast within this time."),
-    WARN_SHARE("warnShare", Kind.SHARE, "0.85", "Warn when the working set is above this share of the limit."),
+    WARN_SHARE("warnShare", Kind.SHARE, "0.85", "Warn when the unreclaimable memory (what the kernel cannot reclaim before its OOM killer runs) is above this share of the limit, unless max heap and the rest fit the limit."),
     CRITICAL_SHARE("criticalShare", Kind.SHARE, "0.95",
-            "Critical when the working set is above this share of the limit (or the kill is forecast sooner than evidence can be written)."),
+            "Critical when the unreclaimable memory is above this share of the limit (or the kill is forecast sooner than evidence can be written)."),
     COOLDOWN("cooldown", Kind.DURATION, "60s",
             "After an episode ends, how long before a new warning may be raised."),
 

@@ -4,43 +4,62 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Projects the working set forward from the {@link History} and estimates when it reaches the
- * limit. Pure: no clock (time is the samples'), no I/O.
+ * Projects the unreclaimable memory (what the kernel cannot reclaim before its OOM killer runs,
+ * {@link dev.headroom.sense.Snapshot#unreclaimableBytes()}) forward from the {@link History} and
+ * estimates when it reaches the limit. Pure: no clock (time is the samples'), no I/O.
  *
- * <p>The model, per window (a short one for growth that just started, a long one for steadiness):
+ * <p>The unreclaimable memory U is split into the heap's resident pages H and the rest
+ * {@code R = U − H} (metaspace, code cache, threads, direct and native memory, tmpfs, kernel
+ * memory, other processes). Every part grows only to its ceiling, and the heap's ceiling is max
+ * heap: a heap that expands or touches what it committed is the collector's choice, not a leak.
+ * Per scale (the last 5 and 30 samples, then 10 s, 1 min, 10 min and 1 h buckets):
  * <pre>
- *   X(t)   = working set − active page cache            (what the kernel cannot simply reclaim)
- *   rX     = Theil–Sen slope of X                       (robust to spikes and GC-timed noise)
- *   rC, rL = slopes of heap committed and of the live heap after GC (never raw heap use: sawtooth)
- *   R      = rX, or rL when the live heap grows faster and the heap can still expand
- *            (the heap will have to commit what the live data needs)
- *   t      = (limit − ws) / R
- *   if the live heap reaches max heap first, at tc = (heapMax − liveHeap) / min(R, rL):
- *       t = tc + (limit − ws − R·tc) / (R − min(R, rL))  (NaN when nothing else grows: an
- *                                                         OutOfMemoryError comes, not a kill)
+ *   rR  = Theil–Sen slope of R                       (what grows without a ceiling)
+ *   rL  = slope of the live heap                     (levels after old/mixed/full collections only)
+ *   rH  = rL; or, when max heap + R exceeds the limit (the ceilings do not fit), the larger of rL
+ *         and the slope of H: then the heap's own expansion can be the kill (a configuration risk)
+ *   t   solves U + rR·t + min(rH·t, max heap − H) = limit
+ *         (none when the heap is at its ceiling and nothing else grows: an OutOfMemoryError comes)
  *   confidence = (1 − 0.5^(n − minSamples + 1)) · max(0, Kendall tau) · [rises ≥ minRises]
- *                (a rise: a step of at least a quarter of the fitted slope; a lone jump has one)
+ *                · [the later half of the window grows too]
+ *                · min(1, reach / t), reach = min(10, max(3, n/3)) · span
  *                · (unlimitedConfidence when the limit is only host memory)
  * </pre>
- * The short-window estimate wins when it is confident enough and sooner.
+ * The estimate that is confident enough and soonest wins, so a fast leak is seen by the short
+ * window within seconds and a slow one by the coarse scales hours ahead, with a confidence that
+ * grows with the data behind it. A coarse scale's fits are recomputed only when one of its
+ * buckets closes.
  */
 public final class Forecaster {
 
     /** The pseudo-part id of the live heap (the heap's level after GC) in {@link Forecast#growing()}. */
     public static final String LIVE_HEAP = "liveHeap";
 
-    static final String COMMITTED_NOT_RESIDENT = "committedNotResident";
-
     /** How many times its window's span an estimate may reach ahead at full confidence: from a few samples... */
     static final double MIN_EXTRAPOLATION = 3;
-    /** ... to a full long window. */
+    /** ... to a full window. */
     static final double MAX_EXTRAPOLATION = 10;
 
-    /** A step counts as a rise when it carries at least this share of the fitted slope. */
-    static final double RISE_SHARE = 0.25;
+    /**
+     * How far a coarse scale reaches: twice the span behind it. A rise over hours is as often the
+     * day's load as a leak (more threads, a bigger cache of live objects at noon), and it ends with
+     * the day; a leak keeps going, so waiting until the data spans half the way to the limit still
+     * warns with a third of the time left and more (measured in SlowLeakReplayTest).
+     */
+    static final double COARSE_EXTRAPOLATION = 2;
 
-    private static final int SERIES_WORKING_SET = -1;
-    private static final int SERIES_HEAP_COMMITTED = -2;
+    /**
+     * The live data's growth counts only when it stands on at least this much time. It changes
+     * only at old collections, which are minutes apart on a calm heap and seconds apart on a busy
+     * one, and a live set that swings with the load rises for a while on a healthy service
+     * (measured: a 100 MiB swing in 4 s on Parallel "forecast" max heap full in 13 s). An
+     * OutOfMemoryError is the JVM's own to report; a kill that the heap drives is seen through the
+     * heap's resident pages when the ceilings do not fit.
+     */
+    static final double LIVE_MIN_SPAN_SECONDS = 60;
+
+    private static final int SERIES_REST = -1;
+    private static final int SERIES_HEAP_RESIDENT = -2;
     private static final int SERIES_LIVE_HEAP = -3;
 
     private Forecaster() {
@@ -53,36 +72,39 @@ public final class Forecaster {
             return Forecast.none(-1, -1, -1);
         }
         int last = n - 1;
-        long t0 = h.time(last);
-        long ws0 = h.workingSet(last);
-        long limit0 = h.limit(last);
-        h.ensureScratch(settings.window());
+        h.ensureScratch(Math.max(settings.window(), Scale.MAX_WINDOW));
+        Levels now = Levels.of(h, last);
 
         int longFrom = firstInWindow(h, settings.window(), settings.windowSeconds());
         int shortFrom = Math.max(longFrom, n - settings.shortWindow());
-        Estimate chosen = estimate(h, longFrom, settings);
+        Estimate longEstimate = fine(h, longFrom, now, settings);
+        Estimate chosen = longEstimate;
         if (shortFrom > longFrom) {
-            Estimate recent = estimate(h, shortFrom, settings);
-            if (prefer(recent, chosen, settings.minConfidence())) {
-                chosen = recent;
+            chosen = better(fine(h, shortFrom, now, settings), chosen, settings.minConfidence());
+        }
+        for (Scale scale : h.scales()) {
+            if (scale.rest != null) {
+                chosen = better(estimate(scale.rest, scale.heapResident, scale.live, now, settings, true), chosen,
+                        settings.minConfidence());
             }
         }
-        List<Trend> growing = growing(h, chosen, settings);
-        return new Forecast(t0, ws0, limit0 > 0 ? limit0 : -1, chosen.secondsToLimit, chosen.confidence,
-                chosen.growth, chosen.heapCeiling, growing);
+        List<Trend> growing = growing(h, longFrom, chosen, now, settings);
+        return new Forecast(h.time(last), h.workingSet(last), now.limit > 0 ? now.limit : -1, chosen.secondsToLimit,
+                chosen.confidence, chosen.growth, now.heapCeiling(), growing, now.unreclaimable, chosen.basis,
+                now.ceilings(), thrashing(h, now), chosen.heapExpansion);
     }
 
-    /** Whether the recent-window estimate should replace the long-window one. */
-    private static boolean prefer(Estimate recent, Estimate steady, double minConfidence) {
-        boolean recentOk = !Double.isNaN(recent.secondsToLimit) && recent.confidence >= minConfidence;
-        boolean steadyOk = !Double.isNaN(steady.secondsToLimit) && steady.confidence >= minConfidence;
-        if (recentOk && steadyOk) {
-            return recent.secondsToLimit < steady.secondsToLimit;
+    /** Which of two estimates to keep: the confident one, of two confident ones the sooner. */
+    private static Estimate better(Estimate candidate, Estimate kept, double minConfidence) {
+        boolean candidateOk = !Double.isNaN(candidate.secondsToLimit) && candidate.confidence >= minConfidence;
+        boolean keptOk = !Double.isNaN(kept.secondsToLimit) && kept.confidence >= minConfidence;
+        if (candidateOk && keptOk) {
+            return candidate.secondsToLimit < kept.secondsToLimit ? candidate : kept;
         }
-        if (recentOk != steadyOk) {
-            return recentOk;
+        if (candidateOk != keptOk) {
+            return candidateOk ? candidate : kept;
         }
-        return recent.confidence > steady.confidence;
+        return candidate.confidence > kept.confidence ? candidate : kept;
     }
 
     private static int firstInWindow(History h, int window, double windowSeconds) {
@@ -95,119 +117,149 @@ public final class Forecaster {
         return from;
     }
 
-    private static Estimate estimate(History h, int from, ForecastSettings st) {
-        int last = h.size() - 1;
-        Estimate e = new Estimate();
-        e.from = from;
-        Fit x = fit(h, SERIES_WORKING_SET, from, st);
-        Fit committed = fit(h, SERIES_HEAP_COMMITTED, from, st);
-        Fit live = fit(h, SERIES_LIVE_HEAP, from, st);
+    /** The latest sample's levels, which every scale's estimate starts from. */
+    private record Levels(long unreclaimable, long limit, boolean limited, long heapMax, long heapResident,
+                          long rest, long live) {
 
-        long ws0 = h.workingSet(last);
-        long limit0 = h.limit(last);
-        long heapMax = h.heapMax(last);
-        long committed0 = h.heapCommitted(last);
-        long live0 = h.liveHeap(last);
-
-        double rX = x.growth(st);
-        double rC = committed.growth(st);
-        double rL = live.growth(st);
-        boolean heapCanExpand = committed0 >= 0 && (heapMax <= 0 || committed0 < heapMax);
-
-        // Page cache is left out of X: the kernel reclaims it before it kills anything (the OOM
-        // killer runs only when reclaim fails, mm/memcontrol.c try_charge), so page cache that fills
-        // towards the limit and is reclaimed must not forecast a kill. Its current level stays in the
-        // working set the estimate starts from, which only makes the estimate a little early.
-        Fit driver = x;
-        double r = rX;
-        if (heapCanExpand && rL > rX) {
-            // The live data grows faster than the working set shows yet: the collector will have to
-            // commit (and touch) more heap for it, up to max heap.
-            driver = live;
-            r = rL;
+        static Levels of(History h, int i) {
+            long u = h.unreclaimable(i);
+            long resident = h.heapResident(i);
+            return new Levels(u, h.limit(i), h.limited(i), h.heapMax(i), resident, resident >= 0 ? u - resident : u,
+                    h.liveHeap(i));
         }
-        e.growth = r;
-        e.liveHeapGrowth = rL;
-        e.confidence = confidence(driver, st) * (h.limited(last) ? 1 : st.unlimitedConfidence());
 
-        if (committed0 >= 0) {
-            long others = ws0 - committed0;
-            if (limit0 > 0) {
-                e.heapCeiling = heapMax > 0 ? Math.min(heapMax, limit0 - others) : limit0 - others;
-            } else {
-                e.heapCeiling = heapMax;
+        long ceilings() {
+            return heapMax > 0 && heapResident >= 0 ? heapMax + rest : -1;
+        }
+
+        boolean ceilingsExceedLimit() {
+            long c = ceilings();
+            return c > 0 && limit > 0 && c > limit;
+        }
+
+        long heapCeiling() {
+            if (heapResident < 0) {
+                return -1;
             }
+            if (limit > 0) {
+                return heapMax > 0 ? Math.min(heapMax, limit - rest) : limit - rest;
+            }
+            return heapMax;
         }
+    }
 
+    private static Estimate fine(History h, int from, Levels now, ForecastSettings st) {
+        double[] t = h.scratchT;
+        double[] y = h.scratchY;
+        Fit rest = fit(h, SERIES_REST, from, t, y);
+        Fit resident = fit(h, SERIES_HEAP_RESIDENT, from, t, y);
+        Fit live = fit(h, SERIES_LIVE_HEAP, from, t, y);
+        return estimate(rest, resident, live, now, st, false);
+    }
+
+    private static Estimate estimate(Fit rest, Fit resident, Fit live, Levels now, ForecastSettings st,
+                                     boolean coarse) {
+        Estimate e = new Estimate();
+        double rR = rest.growth(st);
+        double rL = live.span >= LIVE_MIN_SPAN_SECONDS ? live.growth(st) : 0;
+        double rH = rL;
+        Fit heapDriver = live;
+        if (now.ceilingsExceedLimit() && resident.growth(st) > rH) {
+            // Max heap and the rest do not fit the limit: the heap growing into its max is then
+            // enough for the kill, leak or not.
+            rH = resident.growth(st);
+            heapDriver = resident;
+        }
+        boolean heapBelowMax = now.heapResident >= 0 && (now.heapMax <= 0 || now.heapResident < now.heapMax);
+        if (!heapBelowMax) {
+            rH = 0;
+        }
+        double r = rR + rH;
+        // With nothing heading for the limit, the live data's growth (an OutOfMemoryError coming) is
+        // what the confidence speaks of.
+        Fit driver = rH > rR ? heapDriver : rR > 0 ? rest : rL > 0 ? live : rest;
+        e.growth = r;
+        e.heapExpansion = driver == resident && rH > 0;
+        e.basis = driver.span;
+        e.confidence = driver.confidence(st) * (now.limited ? 1 : st.unlimitedConfidence());
         e.secondsToLimit = Double.NaN;
-        if (limit0 > 0 && r > 0) {
-            if (ws0 >= limit0) {
+        long limit = now.limit;
+        if (limit > 0 && r > 0) {
+            if (now.unreclaimable >= limit) {
                 e.secondsToLimit = 0;
             } else {
-                double t = (limit0 - ws0) / r;
-                if (heapMax > 0 && live0 >= 0 && live.count >= st.minSamples() && rL > 0) {
-                    // When the live data fills max heap the heap stops growing: the JVM throws
-                    // OutOfMemoryError (or collects harder) instead, so from then on only the other
-                    // parts move the working set. Only the live level (after GC) says when that
-                    // is: committed heap is not resident until touched, and G1 commits in jumps
-                    // far ahead of use, so a committed heap near max heap says nothing about an
-                    // OutOfMemoryError coming first (measured: committed at 92% of max heap while
-                    // the working set went on to the limit at 30 MiB/s).
-                    double rHeapLive = Math.min(r, rL);
-                    double tc = Math.max(0, (heapMax - live0) / rHeapLive);
-                    if (tc < t) {
-                        double rest = r - rHeapLive;
-                        double atCeiling = ws0 + r * tc;
-                        t = rest > 0 ? tc + (limit0 - atCeiling) / rest : Double.NaN;
-                    }
+                double t = (limit - now.unreclaimable) / r;
+                double heapRoom = now.heapMax > 0 ? Math.max(0, now.heapMax - now.heapResident) : Double.POSITIVE_INFINITY;
+                if (rH > 0 && rH * t > heapRoom) {
+                    // The heap stops at max heap: from then on only the rest moves the unreclaimable
+                    // memory (and the live data filling max heap is an OutOfMemoryError, not a kill).
+                    double tc = heapRoom / rH;
+                    double atCeiling = now.unreclaimable + r * tc;
+                    t = rR > 0 ? tc + (limit - atCeiling) / rR : Double.NaN;
                 }
                 e.secondsToLimit = t;
             }
         }
         // An estimate is only as good as how far it reaches beyond the data behind it: a rise seen
-        // over 5 s says little about where the working set will be in 100 s (measured: page-cache
-        // churn swung kernel memory between 0.8 and 6.5 MiB and, over a 5-sample window, "forecast"
-        // the limit in 113 s; a JVM's own start-up added 20 MiB in 3 s under a 256 MiB limit and
-        // "forecast" it in 21 s). Three points reach three times their span; the reach grows with
-        // the samples behind the slope, up to MAX_EXTRAPOLATION times at 30. Past it, confidence
-        // falls in proportion.
-        if (e.secondsToLimit > 0 && x.count > 1) {
-            double span = (h.time(last) - h.time(from)) / 1000.0 * x.count / (x.count - 1);
-            double reach = Math.max(MIN_EXTRAPOLATION, Math.min(MAX_EXTRAPOLATION, x.count / 3.0)) * span;
+        // over 5 s says little about where memory will be in 100 s (measured: page-cache churn swung
+        // kernel memory between 0.8 and 6.5 MiB and, over a 5-sample window, "forecast" the limit in
+        // 113 s). Three points reach three times their span; the reach grows with the points behind
+        // the slope, up to MAX_EXTRAPOLATION times at 30. Past it, confidence falls in proportion.
+        if (e.secondsToLimit > 0 && driver.count > 1) {
+            double span = driver.span * driver.count / (driver.count - 1);
+            double reach = (coarse ? COARSE_EXTRAPOLATION
+                    : Math.max(MIN_EXTRAPOLATION, Math.min(MAX_EXTRAPOLATION, driver.count / 3.0))) * span;
             if (e.secondsToLimit > reach) {
                 e.confidence *= reach / e.secondsToLimit;
             }
         }
+        e.liveHeapGrowth = rL;
         return e;
     }
 
-    /** 0..1: rises with the number of samples and with how consistently the series grows. */
-    static double confidence(Fit f, ForecastSettings st) {
-        if (f.count < st.minSamples() || !(f.slope > 0) || f.rises < st.minRises()) {
-            return 0;
+    /**
+     * Refaults of file pages over the last {@link Thrashing#WINDOW_SECONDS}: the page cache the limit
+     * leaves is smaller than what the service keeps reading.
+     */
+    private static Thrashing thrashing(History h, Levels now) {
+        int last = h.size() - 1;
+        long latest = h.refaults(last);
+        if (latest < 0) {
+            return Thrashing.NONE;
         }
-        double samples = 1 - Math.pow(0.5, f.count - st.minSamples() + 1);
-        return samples * Math.max(0, f.tau);
+        long room = now.limit > 0 ? Math.max(0, now.limit - now.unreclaimable) : -1;
+        long oldest = h.time(last) - (long) (Thrashing.WINDOW_SECONDS * 1000);
+        int from = last;
+        while (from > 0 && h.time(from - 1) >= oldest && h.refaults(from - 1) >= 0) {
+            from--;
+        }
+        double seconds = (h.time(last) - h.time(from)) / 1000.0;
+        if (from == last || seconds <= 0 || latest < h.refaults(from)) {
+            return new Thrashing(false, Double.NaN, room);
+        }
+        double rate = (latest - h.refaults(from)) * (double) Thrashing.PAGE_BYTES / seconds;
+        // Half the window at least, so that one burst between two samples is not a state.
+        boolean active = seconds >= Thrashing.WINDOW_SECONDS / 2 && rate >= Thrashing.MIN_REFAULT_BYTES_PER_SECOND;
+        return new Thrashing(active, rate, room);
     }
 
-    /** The parts that grow over the chosen window, fastest first (page cache and corrections left out). */
-    private static List<Trend> growing(History h, Estimate e, ForecastSettings st) {
-        int last = h.size() - 1;
+    /** The parts that grow over the long window, fastest first (page cache and corrections left out). */
+    private static List<Trend> growing(History h, int from, Estimate e, Levels now, ForecastSettings st) {
         Trend[] found = null;
         int count = 0;
         int parts = h.partCount();
+        int last = h.size() - 1;
         for (int k = 0; k < parts; k++) {
-            if (h.partKib(k, last) == History.ABSENT || !mayGrow(h, k, e.from, st.minGrowthBytes())) {
+            if (h.partKib(k, last) == History.ABSENT || !mayGrow(h, k, from, st.minGrowthBytes())) {
                 continue;
             }
             String id = h.partId(k);
             // Reclaimable page cache is not what a kill comes from; the not-resident correction
             // rises towards zero as committed memory is touched, the growth of another part.
-            if (History.ACTIVE_PAGE_CACHE.equals(id) || COMMITTED_NOT_RESIDENT.equals(id)) {
+            if (History.ACTIVE_PAGE_CACHE.equals(id) || History.COMMITTED_NOT_RESIDENT.equals(id)) {
                 continue;
             }
-            Fit f = fit(h, k, e.from, st);
-            double rate = f.growth(st);
+            double rate = fit(h, k, from, h.scratchT, h.scratchY).growth(st);
             if (rate > 0) {
                 if (found == null) {
                     found = new Trend[parts + 1];
@@ -215,11 +267,11 @@ public final class Forecaster {
                 found[count++] = new Trend(id, h.partLabel(k), h.partLatestBytes(k), rate);
             }
         }
-        if (e.liveHeapGrowth > 0 && h.liveHeap(last) >= 0) {
+        if (e.liveHeapGrowth > 0 && now.live >= 0) {
             if (found == null) {
                 found = new Trend[parts + 1];
             }
-            found[count++] = new Trend(LIVE_HEAP, "Java heap after GC", h.liveHeap(last), e.liveHeapGrowth);
+            found[count++] = new Trend(LIVE_HEAP, "Java heap after GC", now.live, e.liveHeapGrowth);
         }
         if (count == 0) {
             return List.of();
@@ -259,9 +311,7 @@ public final class Forecaster {
     }
 
     /** Fits one series over samples {@code from..size-1}, skipping samples where it is unknown. */
-    private static Fit fit(History h, int series, int from, ForecastSettings st) {
-        double[] t = h.scratchT;
-        double[] y = h.scratchY;
+    private static Fit fit(History h, int series, int from, double[] t, double[] y) {
         int n = 0;
         long t0 = h.time(h.size() - 1);
         for (int i = from; i < h.size(); i++) {
@@ -273,23 +323,18 @@ public final class Forecaster {
             y[n] = v;
             n++;
         }
-        Fit f = new Fit();
-        f.count = n;
-        if (n >= 2) {
-            f.span = t[n - 1] - t[0];
-            f.tau = RobustSlope.kendallTau(t, y, n);
-            f.slope = RobustSlope.theilSen(t, y, n, h.scratchPairs);
-            f.rises = f.slope > 0 ? RobustSlope.rises(t, y, n, RISE_SHARE * f.slope) : 0;
-        }
-        return f;
+        // The fine windows are too short for halves to say anything; the reach limit covers them.
+        return Fit.of(t, y, n, h.scratchPairs, false);
     }
 
     private static double value(History h, int series, int i) {
         switch (series) {
-            case SERIES_WORKING_SET:
-                return h.workingSet(i) - h.pageCache(i);
-            case SERIES_HEAP_COMMITTED: {
-                long v = h.heapCommitted(i);
+            case SERIES_REST: {
+                long resident = h.heapResident(i);
+                return resident >= 0 ? h.unreclaimable(i) - resident : h.unreclaimable(i);
+            }
+            case SERIES_HEAP_RESIDENT: {
+                long v = h.heapResident(i);
                 return v < 0 ? Double.NaN : v;
             }
             case SERIES_LIVE_HEAP: {
@@ -303,33 +348,13 @@ public final class Forecaster {
         }
     }
 
-    /** One series' fit over a window. */
-    static final class Fit {
-        int count;
-        double span;
-        double slope = Double.NaN;
-        double tau;
-        int rises;
-
-        /**
-         * The growth rate in bytes per second, or 0 when the series does not grow: too few samples,
-         * a falling or flat slope, or less growth over the window than the noise floor.
-         */
-        double growth(ForecastSettings st) {
-            if (count < st.minSamples() || !(slope > 0) || slope * span < st.minGrowthBytes()) {
-                return 0;
-            }
-            return slope;
-        }
-    }
-
-    /** One window's estimate. */
+    /** One scale's estimate. */
     private static final class Estimate {
-        int from;
         double secondsToLimit = Double.NaN;
         double confidence;
         double growth;
         double liveHeapGrowth;
-        long heapCeiling = -1;
+        double basis = Double.NaN;
+        boolean heapExpansion;
     }
 }

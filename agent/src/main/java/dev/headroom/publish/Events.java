@@ -42,8 +42,9 @@ public final class Events {
     /** The top-level numbers and the breakdown: what every state-carrying event has. */
     public static void state(JsonGenerator json, Snapshot s, Breakdown b) throws IOException {
         json.writeNumberField("workingSetBytes", s.workingSetBytes());
+        bytes(json, "unreclaimableBytes", s.unreclaimableBytes());
         limit(json, s);
-        bytes(json, "headroomBytes", s.limited() ? s.limitBytes() - s.workingSetBytes() : -1);
+        bytes(json, "headroomBytes", s.headroomBytes());
         json.writeArrayFieldStart("breakdown");
         for (Part p : b.parts()) {
             json.writeStartObject();
@@ -84,6 +85,11 @@ public final class Events {
         json.writeNumberField("confidence", Math.round(f.confidence() * 1000) / 1000.0);
         json.writeNumberField("growthBytesPerSecond", Math.round(f.growthBytesPerSecond()));
         bytes(json, "heapCeilingBytes", f.heapCeilingBytes());
+        if (Double.isFinite(f.basisSeconds())) {
+            json.writeNumberField("basisSeconds", Math.round(f.basisSeconds()));
+        }
+        bytes(json, "ceilingsBytes", f.ceilingsBytes());
+        json.writeBooleanField("thrashing", f.thrashing().active());
         json.writeEndObject();
         json.writeStringField("level", level.name());
     }

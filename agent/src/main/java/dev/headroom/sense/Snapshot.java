@@ -30,6 +30,24 @@ public record Snapshot(
     public static final String LIMIT_OPTION = "limit option";
 
     /**
+     * The memory the kernel cannot reclaim before its OOM killer runs
+     * ({@link CgroupMemory#unreclaimableBytes()}): what decides the level, the forecast and the
+     * heap ceiling. Without a cgroup, the working set (the process RSS). {@code -1} when unknown.
+     */
+    public long unreclaimableBytes() {
+        return cgroup != null ? cgroup.unreclaimableBytes() : workingSetBytes;
+    }
+
+    /**
+     * What is left before the OOM kill: the limit less the unreclaimable memory; {@code -1} when
+     * no limit is set (host memory is no limit).
+     */
+    public long headroomBytes() {
+        long u = unreclaimableBytes();
+        return limited() && u >= 0 ? limitBytes - u : -1;
+    }
+
+    /**
      * Whether a real limit is known: the cgroup's or the {@code limit} option. When this is false,
      * {@code limitBytes} is host memory (or -1), a bound but not a limit anyone set.
      */

@@ -261,12 +261,12 @@ class PolicyTest {
     }
 
     @Test
-    void theWorkingSetShareReasonNamesTheNumbers() {
+    void theShareReasonNamesTheUnreclaimableMemoryAndTheNumbers() {
         Policy policy = new Policy(PolicySettings.defaults());
         Snapshot s = atShare(0, 0.9).build().snapshot();
         Decision d = policy.decide(calm(s), s);
         assertEquals(Level.WARNING, d.level());
-        assertEquals("working set 461 MiB is 90% of the 512 MiB limit", d.reasons().get(0));
+        assertEquals("unreclaimable memory 461 MiB is 90% of the 512 MiB limit", d.reasons().get(0));
         assertTrue(d.due(Decision.Action.WARN) && d.due(Decision.Action.NMT_SNAPSHOT));
     }
 }

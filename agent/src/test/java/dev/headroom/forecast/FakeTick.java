@@ -45,6 +45,9 @@ public final class FakeTick {
     private long failcnt = -1;
     private Pressure pressure;
     private boolean noJvm;
+    private long dirty;
+    private long inactiveFile;
+    private long refaults = -1;
 
     private FakeTick(long epochMillis) {
         this.epochMillis = epochMillis;
@@ -68,8 +71,8 @@ public final class FakeTick {
     }
 
     /**
-     * The heap: G1 eden use (the sawtooth), old gen use (the live level between old collections),
-     * committed and max. Adds the {@code heap} part (committed).
+     * The heap: G1 eden use (the sawtooth), old gen use (the level the last mixed collection left,
+     * so also its use after GC), committed and max. Adds the {@code heap} part (committed).
      */
     public FakeTick heap(long edenUsed, long oldUsed, long committed, long max) {
         this.edenUsed = edenUsed;
@@ -100,6 +103,24 @@ public final class FakeTick {
 
     public FakeTick pageCache(long bytes) {
         this.pageCache = bytes;
+        return this;
+    }
+
+    /** Dirty file pages (part of the page cache, not reclaimable until written). */
+    public FakeTick dirty(long bytes) {
+        this.dirty = bytes;
+        return this;
+    }
+
+    /** Inactive page cache: in usage, not in the working set. */
+    public FakeTick inactiveFile(long bytes) {
+        this.inactiveFile = bytes;
+        return this;
+    }
+
+    /** memory.stat workingset_refault_file, pages since the cgroup was made. */
+    public FakeTick refaults(long pages) {
+        this.refaults = pages;
         return this;
     }
 
@@ -150,17 +171,18 @@ public final class FakeTick {
                 ws += p.bytes();
             }
         }
-        MemoryStat stat = new MemoryStat(ws - pageCache, pageCache, ws - pageCache, 0, pageCache, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 0, 0, Map.of());
+        MemoryStat stat = new MemoryStat(ws - pageCache, pageCache + inactiveFile, ws - pageCache, 0, pageCache,
+                inactiveFile, 0, 0, 0, dirty, 0, 0, 0, 0, 0, 0, 0, 0,
+                refaults < 0 ? Map.of() : Map.of("workingset_refault_file", refaults));
         MemoryEvents events = new MemoryEvents(0, 0, eventsMax, eventsOomKill, eventsOomKill, failcnt, false);
         CgroupMemory cgroup = new CgroupMemory(2, "/test.slice/app.scope", limited ? limit : -1,
-                limited ? "memory.max" : null, -1, ws, 0, stat, events, pressure, 1);
+                limited ? "memory.max" : null, -1, ws + inactiveFile, 0, stat, events, pressure, 1);
         JvmMemory jvm = null;
         if (!noJvm) {
             List<MemoryPoolUsage> pools = List.of(
                     new MemoryPoolUsage("G1 Eden Space", true, edenUsed, Math.max(0, heapCommitted - oldUsed), -1,
                             gcCount > 0 ? 0 : -1),
-                    new MemoryPoolUsage("G1 Old Gen", true, oldUsed, oldUsed, heapMax, gcCount > 0 ? 0 : -1),
+                    new MemoryPoolUsage("G1 Old Gen", true, oldUsed, oldUsed, heapMax, gcCount > 0 ? oldUsed : -1),
                     new MemoryPoolUsage("Metaspace", false, 40 * MIB, 41 * MIB, -1, -1));
             jvm = new JvmMemory(edenUsed + oldUsed, heapCommitted, heapMax, pools, List.of(), 20, 1 << 20, 5000,
                     gcCount, gcCount * 3, null);

@@ -78,14 +78,31 @@ class HistoryTest {
     }
 
     @Test
-    void liveHeapCountsEdenAfterGcAndTheOtherGenerationsAsTheyAre() {
-        // G1 after young collections: eden was emptied, the old gen's collection usage is stale (0).
+    void liveHeapIsUnknownWhileOnlyYoungCollectionsRan() {
+        // G1 after young collections only: the old gen's collection usage is still 0, and its
+        // current use holds whatever was promoted, garbage included.
         JvmMemory g1 = jvm(3, 260 * MIB,
                 new MemoryPoolUsage("G1 Eden Space", true, 100 * MIB, 150 * MIB, -1, 0),
                 new MemoryPoolUsage("G1 Survivor Space", true, 10 * MIB, 10 * MIB, -1, 10 * MIB),
                 new MemoryPoolUsage("G1 Old Gen", true, 150 * MIB, 200 * MIB, 400 * MIB, 0),
                 new MemoryPoolUsage("Metaspace", false, 50 * MIB, 50 * MIB, -1, -1));
-        assertEquals(160 * MIB, History.liveHeapBytes(g1));
+        assertEquals(-1, History.liveHeapBytes(g1));
+    }
+
+    @Test
+    void liveHeapIsTheOldGenerationAfterTheLastOldCollectionLeavingYoungPoolsOut() {
+        // Parallel after a full collection left 90 MiB in the old gen; it has since grown to 150
+        // MiB by promotion, which is not the live set.
+        JvmMemory parallel = jvm(12, 260 * MIB,
+                new MemoryPoolUsage("PS Eden Space", true, 100 * MIB, 150 * MIB, -1, 0),
+                new MemoryPoolUsage("PS Survivor Space", true, 10 * MIB, 10 * MIB, -1, 10 * MIB),
+                new MemoryPoolUsage("PS Old Gen", true, 150 * MIB, 200 * MIB, 400 * MIB, 90 * MIB),
+                new MemoryPoolUsage("Metaspace", false, 50 * MIB, 50 * MIB, -1, -1));
+        assertEquals(90 * MIB, History.liveHeapBytes(parallel));
+        JvmMemory zgcGenerational = jvm(7, 300 * MIB,
+                new MemoryPoolUsage("ZGC Young Generation", true, 100 * MIB, 200 * MIB, -1, 20 * MIB),
+                new MemoryPoolUsage("ZGC Old Generation", true, 200 * MIB, 200 * MIB, -1, 130 * MIB));
+        assertEquals(130 * MIB, History.liveHeapBytes(zgcGenerational));
     }
 
     @Test

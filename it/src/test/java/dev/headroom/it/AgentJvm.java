@@ -42,8 +42,14 @@ final class AgentJvm implements AutoCloseable {
     /** As above, with more jars on the class path after the sample apps' (e.g. Micrometer's). */
     static AgentJvm start(Path workDir, MemoryCgroup cgroup, List<String> jvmArgs, List<Path> classPath,
                           String mainClass, String... args) throws IOException {
+        return start(workDir, cgroup, null, jvmArgs, classPath, mainClass, args);
+    }
+
+    /** As above, on another JDK's {@code java} ({@code null}: the build's own). */
+    static AgentJvm start(Path workDir, MemoryCgroup cgroup, String javaBinary, List<String> jvmArgs,
+                          List<Path> classPath, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(java());
+        command.add(javaBinary == null ? java() : javaBinary);
         command.addAll(jvmArgs);
         command.add("-cp");
         StringBuilder cp = new StringBuilder(SAMPLES_JAR.toAbsolutePath().toString());

@@ -27,6 +27,7 @@ public final class ResultsBenchmark {
         List<String> rows = new ArrayList<>();
         List<Scenario> all = new ArrayList<>(Scenario.growingOnes());
         all.addAll(Scenario.healthyOnes());
+        all.addAll(Scenario.healthyServices());
         for (Scenario s : all) {
             System.err.println("== " + s.name());
             ScenarioRun with = ScenarioRun.run(s, true, scratch.resolve(OomKillIT.slug(s) + "-agent"));
@@ -35,7 +36,7 @@ public final class ResultsBenchmark {
             System.err.println(rows.get(rows.size() - 1));
             deleteDumps(with);
         }
-        String table = table(rows);
+        String table = table(rows) + "\n" + matrixTable(scratch);
         String text = Files.exists(doc) ? Files.readString(doc) : "# Results\n\n" + BEGIN + "\n" + END + "\n";
         int b = text.indexOf(BEGIN);
         int e = text.indexOf(END);
@@ -47,6 +48,41 @@ public final class ResultsBenchmark {
         text = text.substring(0, b + BEGIN.length()) + "\n" + table + text.substring(e);
         Files.writeString(doc, text);
         System.err.println("wrote " + doc);
+    }
+
+    /**
+     * The healthy matrix ({@link Scenario#matrix()}), each run three times with the agent: how many
+     * warnings, criticals and heap dumps it gave (all must be 0).
+     */
+    static String matrixTable(Path scratch) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Healthy services, each run 3 times with the agent (Scenario.matrix(): every collector on JDK 17 and 25")
+                .append(" at MaxRAMPercentage 50 and 80, and G1 beside each kind of file work), 512 MiB limit:\n\n");
+        sb.append("| healthy service | runs | exit 0 | warnings | criticals | heap dumps | thrashing events |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
+        for (Scenario s : Scenario.matrix()) {
+            if (s.java() != null && !Files.isExecutable(Path.of(s.java()))) {
+                continue;
+            }
+            int exits = 0;
+            int warnings = 0;
+            int criticals = 0;
+            int dumps = 0;
+            int thrashing = 0;
+            for (int i = 1; i <= 3; i++) {
+                System.err.println("== " + s.name() + " run " + i);
+                ScenarioRun run = ScenarioRun.run(s, true, scratch.resolve(OomKillIT.slug(s) + "-" + i));
+                exits += run.exitCode() == 0 ? 1 : 0;
+                warnings += run.events("warning").size();
+                criticals += run.events("critical").size();
+                dumps += run.events("heapDump").size();
+                thrashing += run.events("thrashing").size();
+                deleteDumps(run);
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | 3 | %d | %d | %d | %d | %d |%n", s.name(), exits, warnings,
+                    criticals, dumps, thrashing));
+        }
+        return sb.toString();
     }
 
     static String table(List<String> rows) {

@@ -48,13 +48,17 @@ record ScenarioRun(Scenario scenario, boolean withAgent, int exitCode, long star
             // A directory of our own on /dev/shm, removed afterwards: a killed run cannot delete its file.
             shm = Files.createTempDirectory(Path.of("/dev/shm"), "headroom-it-");
             args.add(shm.toString());
-        } else if (s.mainClass().endsWith("MappedFileGrowth") || s.mainClass().endsWith("PageCacheChurn")) {
+        } else if (s.mainClass().endsWith("MappedFileGrowth") || s.mainClass().endsWith("PageCacheChurn")
+                || s.mainClass().endsWith("AnonIntoPageCache")) {
             // Their data files go on disk, in the run's own directory.
             args.add(scratch.toString());
+        } else if (s.mainClass().endsWith("HealthyService")) {
+            args.set(args.indexOf("-"), scratch.toString());
         }
         try (MemoryCgroup cgroup = MemoryCgroup.create(s.limitMiB() * MIB)) {
             long start = System.currentTimeMillis();
-            AgentJvm app = AgentJvm.start(scratch.resolve("app"), cgroup, jvm, s.mainClass(), args.toArray(String[]::new));
+            AgentJvm app = AgentJvm.start(scratch.resolve("app"), cgroup, s.java(), jvm, List.of(), s.mainClass(),
+                    args.toArray(String[]::new));
             int exit = app.waitFor(s.timeoutSeconds());
             long end = System.currentTimeMillis();
             long kills = cgroup.oomKills();

@@ -116,15 +116,16 @@ public final class TerminationLog {
     static String summary(Snapshot s, Breakdown b, Forecast f, Level level, Path dumpPath) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("headroom ").append(level == null ? "?" : level.name()).append(" at ")
-                .append(Instant.ofEpochMilli(s.epochMillis())).append(": working set ")
-                .append(size(s.workingSetBytes()));
+                .append(Instant.ofEpochMilli(s.epochMillis())).append(": unreclaimable memory ")
+                .append(size(s.unreclaimableBytes()));
         if (s.limited()) {
             sb.append(" of limit ").append(size(s.limitBytes())).append(" (")
-                    .append(String.format(Locale.ROOT, "%.1f%%", s.workingSetBytes() * 100.0 / s.limitBytes()))
-                    .append("), headroom ").append(size(s.limitBytes() - s.workingSetBytes()));
+                    .append(String.format(Locale.ROOT, "%.1f%%", s.unreclaimableBytes() * 100.0 / s.limitBytes()))
+                    .append("), headroom ").append(size(s.headroomBytes()));
         } else {
             sb.append(", no limit known");
         }
+        sb.append(", working set ").append(size(s.workingSetBytes()));
         sb.append('\n');
         if (dumpPath != null) {
             sb.append("heap dump: ").append(dumpPath).append('\n');

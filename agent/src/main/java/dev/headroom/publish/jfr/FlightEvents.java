@@ -25,8 +25,9 @@ public final class FlightEvents {
         try {
             Snapshot s = reading.snapshot();
             e.workingSet = s.workingSetBytes();
+            e.unreclaimable = s.unreclaimableBytes();
             e.limit = s.limited() ? s.limitBytes() : -1;
-            e.headroom = s.limited() ? s.limitBytes() - s.workingSetBytes() : -1;
+            e.headroom = s.headroomBytes();
             e.usage = s.cgroup() == null ? -1 : s.cgroup().usageBytes();
             e.cgroupVersion = s.cgroup() == null ? -1 : s.cgroup().version();
             if (reading.forecast() != null) {

@@ -19,9 +19,15 @@ import jdk.jfr.Timespan;
 final class SnapshotEvent extends jdk.jfr.Event {
 
     @Label("Working Set")
-    @Description("Cgroup usage minus inactive file pages, as the kubelet computes it")
+    @Description("Cgroup usage minus inactive file pages, as the kubelet computes it (evictions, kubectl top)")
     @DataAmount(DataAmount.BYTES)
     long workingSet;
+
+    @Label("Unreclaimable Memory")
+    @Description("What the kernel cannot reclaim before its OOM killer runs: usage minus clean page cache "
+            + "and reclaimable slab; the level and the forecast are built on it")
+    @DataAmount(DataAmount.BYTES)
+    long unreclaimable;
 
     @Label("Limit")
     @Description("The container's memory limit; -1 when none is set")
@@ -29,7 +35,7 @@ final class SnapshotEvent extends jdk.jfr.Event {
     long limit;
 
     @Label("Headroom")
-    @Description("Limit minus working set; -1 when no limit is set")
+    @Description("Limit minus unreclaimable memory; -1 when no limit is set")
     @DataAmount(DataAmount.BYTES)
     long headroom;
 
@@ -39,7 +45,7 @@ final class SnapshotEvent extends jdk.jfr.Event {
     long usage;
 
     @Label("Time to Limit")
-    @Description("Forecast time until the working set reaches the limit; N/A when it is not heading there")
+    @Description("Forecast time until the unreclaimable memory reaches the limit; N/A when it is not heading there")
     @Timespan(Timespan.SECONDS)
     long secondsToLimit;
 

@@ -21,7 +21,8 @@ final class DescribedMXBean extends StandardMBean {
             Map.entry("LimitSource", "Where the limit comes from"),
             Map.entry("WorkingSetBytes", "The working set in bytes as the kubelet computes it: cgroup usage minus "
                     + "inactive file pages. The OOM kill comes when it reaches the limit"),
-            Map.entry("HeadroomBytes", "Limit minus working set, in bytes; -1 when no limit is set"),
+            Map.entry("HeadroomBytes", "Limit minus unreclaimable memory (what the kernel cannot reclaim before its OOM "
+                    + "killer runs), in bytes; -1 when no limit is set"),
             Map.entry("SecondsToLimit", "Forecast seconds until the working set reaches the limit; NaN when it is not "
                     + "heading there"),
             Map.entry("Level", "OK, WARNING or CRITICAL: how close the OOM kill is (UNKNOWN before the first tick)"),

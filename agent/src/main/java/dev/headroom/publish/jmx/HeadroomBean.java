@@ -44,7 +44,7 @@ final class HeadroomBean implements HeadroomMXBean {
     @Override
     public long getHeadroomBytes() {
         Snapshot s = snapshot();
-        return s != null && s.limited() ? s.limitBytes() - s.workingSetBytes() : -1;
+        return s != null ? s.headroomBytes() : -1;
     }
 
     @Override

@@ -17,7 +17,7 @@ public interface HeadroomMXBean {
     /** The working set in bytes, as the kubelet computes it (usage minus inactive file). */
     long getWorkingSetBytes();
 
-    /** Limit minus working set, in bytes; -1 when no limit is set. */
+    /** Limit minus unreclaimable memory (what the kernel cannot reclaim before its OOM killer runs), in bytes; -1 when no limit is set. */
     long getHeadroomBytes();
 
     /** Forecast seconds until the working set reaches the limit; NaN when it is not heading there. */

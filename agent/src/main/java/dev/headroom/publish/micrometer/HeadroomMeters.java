@@ -45,21 +45,37 @@ final class HeadroomMeters {
                 () -> limit(readings.get())));
         specs.add(MeterSpec.gauge("headroom.working.set", BYTES,
                 "The container's working set as the kubelet computes it: cgroup usage minus inactive file "
-                        + "pages. The OOM killer and evictions act on this",
+                        + "pages. Node-pressure evictions and kubectl top use it; the kill risk is "
+                        + "headroom.unreclaimable",
                 () -> workingSet(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.unreclaimable", BYTES,
+                "Memory the kernel cannot reclaim before its OOM killer runs: usage minus clean page cache "
+                        + "and reclaimable slab. The level, the forecast and the headroom are built on it",
+                () -> unreclaimable(readings.get())));
         specs.add(MeterSpec.gauge("headroom.usage", BYTES,
                 "The cgroup's memory usage including all page cache (memory.current or "
                         + "memory.usage_in_bytes); NaN without a memory cgroup",
                 () -> usage(readings.get())));
         specs.add(MeterSpec.gauge("headroom.headroom", BYTES,
-                "Limit minus working set: what is left before the OOM kill; NaN when no limit is set",
+                "Limit minus unreclaimable memory: what is left before the OOM kill; NaN when no limit is set",
                 () -> headroom(readings.get())));
         specs.add(MeterSpec.gauge("headroom.time.to.limit", SECONDS,
-                "Forecast time until the working set reaches the limit; NaN when it is not heading there",
+                "Forecast time until the unreclaimable memory reaches the limit; NaN when it is not heading there",
                 () -> timeToLimit(readings.get())));
         specs.add(MeterSpec.gauge("headroom.level", null,
                 "How close the container is to its OOM kill: 0 ok, 1 warning, 2 critical",
                 () -> level(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.thrashing", null,
+                "1 while evicted file pages are read back at 1 MiB/s or more (the page cache the limit leaves "
+                        + "is smaller than what the service re-reads: slow, not a kill), else 0",
+                () -> thrashing(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.refault.rate", "bytes/second",
+                "File pages read back after eviction (memory.stat workingset_refault_file), over the last 10 s; "
+                        + "NaN when the kernel does not count refaults",
+                () -> refaultRate(readings.get())));
+        specs.add(MeterSpec.gauge("headroom.page.cache.room", BYTES,
+                "The page cache the limit leaves: limit minus unreclaimable memory; NaN without a limit",
+                () -> pageCacheRoom(readings.get())));
         specs.add(MeterSpec.counter("headroom.dumps",
                 "Heap dumps written by the agent since the JVM started",
                 () -> dumps(readings.get())));
@@ -133,6 +149,28 @@ final class HeadroomMeters {
         return r.snapshot().workingSetBytes();
     }
 
+    static double unreclaimable(Reading r) {
+        if (r == null || r.snapshot() == null) {
+            return Double.NaN;
+        }
+        return known(r.snapshot().unreclaimableBytes());
+    }
+
+    static double thrashing(Reading r) {
+        if (r == null || r.forecast() == null) {
+            return Double.NaN;
+        }
+        return r.forecast().thrashing().active() ? 1 : 0;
+    }
+
+    static double refaultRate(Reading r) {
+        return r == null || r.forecast() == null ? Double.NaN : r.forecast().thrashing().refaultBytesPerSecond();
+    }
+
+    static double pageCacheRoom(Reading r) {
+        return r == null || r.forecast() == null ? Double.NaN : known(r.forecast().thrashing().pageCacheRoomBytes());
+    }
+
     static double usage(Reading r) {
         if (r == null || r.snapshot() == null || r.snapshot().cgroup() == null) {
             return Double.NaN;
@@ -144,8 +182,7 @@ final class HeadroomMeters {
         if (r == null || r.snapshot() == null || !r.snapshot().limited()) {
             return Double.NaN;
         }
-        Snapshot s = r.snapshot();
-        return s.limitBytes() - s.workingSetBytes();
+        return r.snapshot().headroomBytes();
     }
 
     static double timeToLimit(Reading r) {

@@ -38,4 +38,24 @@ public record MemoryStat(
         // The readers' own map is immutable already; copying it would cost the tick a hash map of boxed values.
         raw = RawStat.is(raw) ? raw : Map.copyOf(raw);
     }
+
+    /**
+     * Refaults of file pages evicted earlier, a cumulative count of pages ({@code -1} when not
+     * reported): the sign that the page cache the limit leaves is smaller than what is re-read
+     * (mm/workingset.c). v2 {@code workingset_refault_file} (5.9+) or {@code workingset_refault};
+     * v1 the hierarchical {@code total_} forms of the same keys, else this level's own.
+     */
+    public long fileRefaults() {
+        for (String key : REFAULT_KEYS) {
+            Long v = raw.get(key);
+            if (v != null && v >= 0) {
+                return v;
+            }
+        }
+        return -1;
+    }
+
+    private static final String[] REFAULT_KEYS = {
+            "total_workingset_refault_file", "total_workingset_refault",
+            "workingset_refault_file", "workingset_refault"};
 }

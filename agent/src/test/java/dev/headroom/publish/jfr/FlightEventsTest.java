@@ -65,7 +65,8 @@ class FlightEventsTest {
         assertEquals(List.of("Headroom"), e.getEventType().getCategoryNames());
         assertEquals(320 * MIB, e.getLong("workingSet"));
         assertEquals(512 * MIB, e.getLong("limit"));
-        assertEquals(192 * MIB, e.getLong("headroom"));
+        assertEquals(298 * MIB, e.getLong("unreclaimable"), "usage less the file lists and reclaimable slab");
+        assertEquals((512 - 298) * MIB, e.getLong("headroom"));
         assertEquals(360 * MIB, e.getLong("usage"));
         assertEquals(Duration.ofSeconds(900), e.getDuration("secondsToLimit"));
         assertEquals("WARNING", e.getString("level"));

@@ -37,8 +37,10 @@ class HeadroomMetersTest {
     void beforeTheFirstTickEveryGaugeIsNaNAndNoPartIsKnown() {
         HeadroomMeters meters = new HeadroomMeters(new LatestReading());
         assertFalse(meters.discover());
-        assertEquals(List.of("headroom.limit", "headroom.working.set", "headroom.usage", "headroom.headroom",
-                "headroom.time.to.limit", "headroom.level", "headroom.dumps", "headroom.heap.ceiling"), ids(meters));
+        assertEquals(List.of("headroom.limit", "headroom.working.set", "headroom.unreclaimable", "headroom.usage",
+                "headroom.headroom", "headroom.time.to.limit", "headroom.level", "headroom.thrashing",
+                "headroom.refault.rate", "headroom.page.cache.room", "headroom.dumps", "headroom.heap.ceiling"),
+                ids(meters));
         assertTrue(Double.isNaN(value(meters, "headroom.heap.ceiling")), "no measured budget yet");
         assertTrue(Double.isNaN(value(meters, "headroom.limit")));
         assertTrue(Double.isNaN(value(meters, "headroom.level")));
@@ -61,6 +63,20 @@ class HeadroomMetersTest {
         assertTrue(Double.isNaN(value(meters, "headroom.usage")), "no cgroup");
         assertEquals(320 * ReadingFixture.MIB, value(meters, "headroom.working.set"));
         assertFalse(ids(meters).contains("headroom.pressure.events{kind=oom_kill}"), "no cgroup, no kernel counters");
+    }
+
+    @Test
+    void theHeadroomIsTheLimitLessTheUnreclaimableMemoryNotLessTheWorkingSet() {
+        LatestReading latest = new LatestReading();
+        latest.set(ReadingFixture.reading(600, Level.OK, 0));
+        HeadroomMeters meters = new HeadroomMeters(latest);
+        meters.discover();
+        // usage 360 MiB less 60 MiB of file lists and 2 MiB of reclaimable slab: the 20 MiB of
+        // active page cache is in the working set (320 MiB) but not in what decides the kill.
+        assertEquals(320 * ReadingFixture.MIB, value(meters, "headroom.working.set"));
+        assertEquals(298 * ReadingFixture.MIB, value(meters, "headroom.unreclaimable"));
+        assertEquals((512 - 298) * ReadingFixture.MIB, value(meters, "headroom.headroom"));
+        assertEquals(0, value(meters, "headroom.thrashing"));
     }
 
     @Test

@@ -1,0 +1,69 @@
+package dev.headroom.forecast;
+
+/** One series' robust fit over a window: slope, how consistent, how many rising steps. */
+final class Fit {
+
+    /** A step counts as a rise when it carries at least this share of the fitted slope. */
+    static final double RISE_SHARE = 0.25;
+
+    static final Fit NONE = new Fit();
+
+    int count;
+    /** Seconds from the first to the last point. */
+    double span;
+    double slope = Double.NaN;
+    double tau;
+    int rises;
+    /**
+     * Whether the later half of the window grows too: growth that a step early in the window
+     * made (a heap expansion, a cache filled once) is flat since, and is not a trend.
+     */
+    boolean consistent = true;
+
+    /**
+     * Fits points {@code (t[i], y[i])}, {@code i < n}, t ascending.
+     *
+     * @param checkHalves whether to also fit the later half for {@link #consistent}
+     */
+    static Fit of(double[] t, double[] y, int n, double[] pairs, boolean checkHalves) {
+        Fit f = new Fit();
+        f.count = n;
+        if (n >= 2) {
+            f.span = t[n - 1] - t[0];
+            f.tau = RobustSlope.kendallTau(t, y, n);
+            f.slope = RobustSlope.theilSen(t, y, n, pairs);
+            f.rises = f.slope > 0 ? RobustSlope.rises(t, y, n, RISE_SHARE * f.slope) : 0;
+            if (checkHalves && n >= 6 && f.slope > 0) {
+                int from = n / 2;
+                int m = n - from;
+                // Shift the later half to the front of the scratch: the pairs are rebuilt anyway.
+                System.arraycopy(t, from, t, 0, m);
+                System.arraycopy(y, from, y, 0, m);
+                double later = RobustSlope.theilSen(t, y, m, pairs);
+                f.consistent = later > 0;
+            }
+        }
+        return f;
+    }
+
+    /**
+     * The growth rate in bytes per second, or 0 when the series does not grow: too few samples,
+     * a falling or flat slope, less growth over the window than the noise floor, or growth that
+     * the later half of the window does not show.
+     */
+    double growth(ForecastSettings st) {
+        if (count < st.minSamples() || !(slope > 0) || slope * span < st.minGrowthBytes() || !consistent) {
+            return 0;
+        }
+        return slope;
+    }
+
+    /** 0..1: rises with the number of samples and with how consistently the series grows. */
+    double confidence(ForecastSettings st) {
+        if (count < st.minSamples() || !(slope > 0) || rises < st.minRises() || !consistent) {
+            return 0;
+        }
+        double samples = 1 - Math.pow(0.5, count - st.minSamples() + 1);
+        return samples * Math.max(0, tau);
+    }
+}

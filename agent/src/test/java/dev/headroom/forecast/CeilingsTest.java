@@ -1,0 +1,109 @@
+package dev.headroom.forecast;
+
+import dev.headroom.act.Decision;
+import dev.headroom.act.Level;
+import org.junit.jupiter.api.Test;
+
+import static dev.headroom.forecast.FakeTick.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every part grows only to its ceiling: a heap expanding into its max is not a leak. */
+class CeilingsTest {
+
+    /**
+     * Healthy GC churn: the collector expands the heap from 64 MiB to its max over 20 s and touches
+     * it, while the live set stays at 100 MiB; 80 MiB of metaspace, threads and native beside it.
+     */
+    private static FakeRun churn(long heapMaxMib) {
+        FakeRun run = new FakeRun();
+        long max = heapMaxMib * MIB;
+        for (int i = 0; i < 90; i++) {
+            long committed = Math.min(max, (64 + 16L * i) * MIB);
+            long eden = (long) ((i % 3) / 3.0 * Math.max(0, committed - 100 * MIB));
+            run.add(FakeTick.at(i).heap(eden, 100 * MIB, committed, max).gcCount(1 + 2L * i)
+                    .part("metaspace", 45 * MIB).part("threadStacks", 15 * MIB).part("nativeUntracked", 20 * MIB));
+        }
+        return run;
+    }
+
+    @Test
+    void aHeapExpandingIntoItsMaxIsNoWarningWhenTheCeilingsFit() {
+        // 400 MiB of max heap and 80 MiB beside it fit the 512 MiB limit.
+        FakeRun run = churn(400);
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+        Forecast last = run.steps.get(run.steps.size() - 1).forecast();
+        assertEquals(480 * MIB, last.ceilingsBytes());
+        assertFalse(last.ceilingsExceedLimit());
+    }
+
+    @Test
+    void aHeapWhoseMaxDoesNotFitBesideTheRestIsForecastAsAConfigurationRisk() {
+        // 460 MiB of max heap and 80 MiB beside it: 540 MiB, more than the limit, leak or not.
+        FakeRun run = churn(460);
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        String said = String.join("; ", warned.decision().reasons());
+        assertTrue(said.contains("configuration risk: max heap 460 MiB and the 80 MiB beside it do not fit the 512 MiB"
+                + " limit"), said);
+        assertTrue(warned.forecast().ceilingsExceedLimit() && warned.forecast().heapExpansion());
+    }
+
+    @Test
+    void oldGenerationGrowthFromPromotionWithoutAnOldCollectionIsNoLeak() {
+        // Young collections promote garbage into the old generation, which grows at 10 MiB/s until
+        // a mixed collection; the old pool's use after GC stays what the last one left (unknown: none yet).
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 30; i++) {
+            run.add(FakeTick.at(i).heap(20 * MIB, (40 + 10L * i) * MIB, 400 * MIB, 400 * MIB).gcCount(0)
+                    .part("nativeUntracked", 60 * MIB));
+        }
+        Forecast last = run.steps.get(run.steps.size() - 1).forecast();
+        assertEquals(null, last.trend(Forecaster.LIVE_HEAP), "no live level, no heap trend");
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+    }
+
+    @Test
+    void liveDataGrowingWhereTheCeilingsFitIsAnOutOfMemoryErrorNotAKill() {
+        FakeRun run = new FakeRun();
+        // Old collections every 5 s leave 1 MiB more each second: a minute of evidence at least.
+        for (int i = 0; i < 150; i++) {
+            long live = (100 + (i / 5 * 5)) * MIB;
+            run.add(FakeTick.at(i).heap(10 * MIB, live, 300 * MIB, 300 * MIB).gcCount(1 + i)
+                    .part("nativeUntracked", 60 * MIB));
+        }
+        FakeRun.Step last = run.steps.get(run.steps.size() - 1);
+        assertFalse(last.forecast().hasEstimate(), "the heap is at its max: nothing else grows");
+        assertEquals(Level.WARNING, last.decision().level());
+        assertTrue(run.transcript().contains("an OutOfMemoryError is due"), run.transcript());
+        assertTrue(run.due(Decision.Action.DUMP_HEAP).isEmpty());
+    }
+
+    @Test
+    void aLiveSetThatSwingsWithTheLoadForSecondsIsNoOutOfMemoryWarning() {
+        // Measured on Parallel: the live set rose 100 MiB in 4 s, fell, rose again; the old
+        // collections' levels "forecast" max heap full in 13 s.
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 60; i++) {
+            double phase = (i % 8) / 4.0;
+            long live = (long) ((20 + 100 * (phase <= 1 ? phase : 2 - phase)) * MIB);
+            run.add(FakeTick.at(i * 0.5).heap(10 * MIB, live, 228 * MIB, 228 * MIB).gcCount(1 + i)
+                    .part("nativeUntracked", 60 * MIB));
+        }
+        assertTrue(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+    }
+
+    @Test
+    void aNativeLeakIsNamedAsTheLeakNotAsAConfigurationRiskEvenWhenTheCeilingsNoLongerFit() {
+        FakeRun run = new FakeRun();
+        for (int i = 0; i < 20; i++) {
+            run.add(FakeTick.at(i).heap(20 * MIB, 100 * MIB, 200 * MIB, 400 * MIB).gcCount(1 + i)
+                    .part("nativeUntracked", (80 + 15L * i) * MIB));
+        }
+        FakeRun.Step warned = run.due(Decision.Action.WARN).get(0);
+        String said = String.join("; ", warned.decision().reasons());
+        assertTrue(said.contains("fastest: Native, not tracked by the JVM"), said);
+        assertFalse(said.contains("configuration risk"), said);
+        assertFalse(warned.forecast().heapExpansion());
+    }
+}
