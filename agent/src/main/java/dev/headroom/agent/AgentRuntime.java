@@ -11,7 +11,10 @@ import dev.headroom.act.Policy;
 import dev.headroom.act.PolicySettings;
 import dev.headroom.act.Relief;
 import dev.headroom.act.flight.FlightFile;
+import dev.headroom.act.flight.EndCause;
 import dev.headroom.act.flight.PreviousRun;
+import dev.headroom.sense.cgroup.CgroupMemoryReader;
+import dev.headroom.sense.cgroup.OomKillCounter;
 import dev.headroom.act.flight.RewriteCadence;
 import dev.headroom.act.flight.TerminationLog;
 import dev.headroom.config.Options;
@@ -65,6 +68,8 @@ final class AgentRuntime implements Runnable {
     private Console console;
     private EventLog eventLog = EventLog.none();
     private Sensor sensor;
+    private CgroupMemoryReader oomCounterReader;
+    private OomKillCounter oomCounter;
     private ProblemReporter problems;
     private History history;
     private ForecastSettings forecastSettings;
@@ -197,13 +202,32 @@ final class AgentRuntime implements Runnable {
         sensor.jvmReader().agentFootprint(ownHeap.measure(now, this));
     }
 
+    /** The OOM-kill counter of the cgroup read now, found again when the sensor's reader changes. */
+    private OomKillCounter oomKillCounter() {
+        CgroupMemoryReader reader = sensor.cgroupReader();
+        if (reader != oomCounterReader) {
+            oomCounterReader = reader;
+            oomCounter = reader == null ? null : OomKillCounter.of(reader);
+        }
+        return oomCounter;
+    }
+
     private void previousRun(long now, Path flightPath) {
         PreviousRun previous = PreviousRun.read(flightPath);
         if (!previous.found()) {
             return;
         }
+        OomKillCounter counter = oomKillCounter();
+        String counterFile = counter == null ? null : counter.file().toString();
+        long countNow = counter == null ? -1 : counter.read();
+        EndCause cause = EndCause.of(previous, counterFile, counter == null ? -1 : counter.cgroupId(), countNow);
         write(now, "previousRun", json -> {
             json.writeBooleanField("endedAbruptly", previous.endedAbruptly());
+            json.writeStringField("endedBy", cause.word());
+            json.writeStringField("oomKillFile", previous.oomKillFile());
+            Events.bytes(json, "oomKillsThen", previous.oomKills());
+            Events.bytes(json, "oomKillsNow", counterFile != null && counterFile.equals(previous.oomKillFile())
+                    ? countNow : -1);
             json.writeNumberField("pid", previous.pid());
             json.writeStringField("lastTime", previous.lastTime() == null ? null : previous.lastTime().toString());
             Events.bytes(json, "lastWorkingSetBytes", previous.lastWorkingSetBytes());
@@ -215,9 +239,16 @@ final class AgentRuntime implements Runnable {
             json.writeStringField("reason", previous.reason());
         });
         if (previous.endedAbruptly()) {
+            String how = switch (cause) {
+                case OOM_KILL -> "was OOM-killed (" + previous.oomKillFile() + " oom_kill " + previous.oomKills()
+                        + " -> " + countNow + ")";
+                case OTHER_KILL -> "was killed, not by the OOM killer (" + previous.oomKillFile() + " oom_kill stayed "
+                        + countNow + ")";
+                default -> "ended abruptly";
+            };
             console.say(String.format(Locale.ROOT,
-                    "the previous run (pid %d) ended abruptly at %s with its working set at %.0f%% of the limit (%s)",
-                    previous.pid(), previous.lastTime(), previous.percentOfLimit(),
+                    "the previous run (pid %d) %s at %s with its working set at %.0f%% of the limit (%s)",
+                    previous.pid(), how, previous.lastTime(), previous.percentOfLimit(),
                     Bytes.human(previous.lastWorkingSetBytes())));
         }
     }
@@ -289,6 +320,11 @@ final class AgentRuntime implements Runnable {
 
     private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
         boolean rewrite = flightCadence.due(s.epochMillis(), d.level(), d.changed(), s.workingSetBytes(), s.limitBytes());
+        OomKillCounter counter = rewrite ? oomKillCounter() : null;
+        if (counter != null) {
+            // One small read per rewrite (every 5 s while all is well): the count the next start compares.
+            flightFile.oomKills(counter.file().toString(), counter.cgroupId(), counter.read());
+        }
         IOException failure = flightFile.update(s, b, f, d.level(), rewrite);
         if (failure != null && !flightFileFailed) {
             flightFileFailed = true;
