@@ -108,7 +108,10 @@ final class V2Cgroup implements AutoCloseable, CgroupPlace {
      */
     CgroupPlace privateNamespace(boolean remount) {
         return command -> {
-            String inner = remount ? "mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec" + quoted(command)
+            // The kernel refuses the same cgroup2 superblock again on the root of its own mount (EBUSY),
+            // so the namespace's copy of the old mount goes first; runc mounts into a fresh rootfs instead.
+            String inner = remount ? "umount /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec"
+                    + quoted(command)
                     : "exec" + quoted(command);
             return List.of("/bin/sh", "-c", "echo $$ > '" + directory.resolve("cgroup.procs") + "' && exec "
                     + "/usr/bin/unshare --cgroup" + (remount ? " --mount" : "") + " /bin/sh -c " + quote(inner));

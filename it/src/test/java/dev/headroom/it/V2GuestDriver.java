@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * event log is; {@link CgroupV2IT}, on the host, asserts on them.
  *
  * <p>Sizes and rates are scaled to the guest: TCG runs code about 20 times slower than the host, so
- * the growing app leaks 4 MiB/s into a 256 MiB limit where the v1 tests leak 30 MiB/s into 512 MiB.
+ * the growing app leaks 2 MiB/s into a 256 MiB limit where the v1 tests leak 30 MiB/s into 512 MiB.
  */
 public final class V2GuestDriver {
 
@@ -198,7 +198,7 @@ public final class V2GuestDriver {
             r.put("pressureFile", cg.directory().resolve("memory.pressure").toString());
             try (NoticeProbe probe = new NoticeProbe(cg.directory())) {
                 // 60 MiB of direct memory at start, then one step of 200 MiB: 260 MiB, over the 232 MiB line.
-                AgentJvm app = AgentJvm.start(dir.resolve("app"), cg, jvm(dir, "-Xmx64m"),
+                AgentJvm app = AgentJvm.start(dir.resolve("app"), cg, jvm(dir, "-Xmx64m", "-XX:MaxDirectMemorySize=512m"),
                         "dev.headroom.samples.WorkingSetStep", "200", "15", "40", "60");
                 try {
                     int exit = app.waitFor(300);
@@ -235,7 +235,7 @@ public final class V2GuestDriver {
         List<String> jvm = new ArrayList<>(List.of(Scenario.PERCENT_HEAP, "-XX:+UseG1GC"));
         jvm.addAll(agentOptions(dir, ""));
         long start = System.currentTimeMillis();
-        AgentJvm app = AgentJvm.start(dir.resolve("app"), scope, jvm, "dev.headroom.samples.HeapGrowth", "4", "40");
+        AgentJvm app = AgentJvm.start(dir.resolve("app"), scope, jvm, "dev.headroom.samples.HeapGrowth", "2", "40");
         int exit = app.waitFor(400);
         long end = System.currentTimeMillis();
         boolean sidecarEnded = sidecar.waitFor(30, TimeUnit.SECONDS);
