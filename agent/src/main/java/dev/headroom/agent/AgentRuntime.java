@@ -14,6 +14,7 @@ import dev.headroom.act.flight.FlightFile;
 import dev.headroom.act.flight.EndCause;
 import dev.headroom.act.flight.PreviousRun;
 import dev.headroom.sense.cgroup.CgroupMemoryReader;
+import dev.headroom.sense.cgroup.EventsNotice;
 import dev.headroom.sense.cgroup.OomKillCounter;
 import dev.headroom.act.flight.RewriteCadence;
 import dev.headroom.act.flight.TerminationLog;
@@ -69,6 +70,10 @@ final class AgentRuntime implements Runnable {
     private EventLog eventLog = EventLog.none();
     private Sensor sensor;
     private CgroupMemoryReader oomCounterReader;
+    private CgroupMemoryReader noticeReader;
+    private EventsNotice notice;
+    private volatile Thread loopThread;
+    private volatile boolean eventsChanged;
     private OomKillCounter oomCounter;
     private ProblemReporter problems;
     private History history;
@@ -265,19 +270,55 @@ final class AgentRuntime implements Runnable {
 
     private void loop() {
         long intervalNanos = options.intervalMillis() * 1_000_000L;
+        // An early tick on a memory.events notice comes at most every quarter interval: under memory.high
+        // throttling the counts change all the time (the kernel notifies up to 50 times a second).
+        long earlyGapNanos = intervalNanos / 4;
+        loopThread = Thread.currentThread();
         long next = System.nanoTime();
+        long last = next - intervalNanos;
         while (!Thread.currentThread().isInterrupted()) {
+            watchMemoryEvents();
             next += intervalNanos;
             long wait;
             while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
+                if (eventsChanged && System.nanoTime() - last >= earlyGapNanos) {
+                    eventsChanged = false;
+                    last = System.nanoTime();
+                    tick();
+                    continue;
+                }
+                LockSupport.parkNanos(eventsChanged ? Math.min(wait, earlyGapNanos) : wait);
             }
+            last = System.nanoTime();
             if (wait < -intervalNanos) {
                 // We fell behind (a long GC pause, a suspended container, a heap dump): skip the
                 // missed ticks rather than run them back to back.
                 next = System.nanoTime();
             }
             tick();
+        }
+    }
+
+    /**
+     * Listens for the kernel's notices on the v2 cgroup's memory.events, so that an OOM kill, a hit of
+     * the limit or of memory.high is news at once, not at the next tick; follows the reader when the
+     * process moves. Where no notice comes (v1, no inotify), the ticks alone go on.
+     */
+    private void watchMemoryEvents() {
+        CgroupMemoryReader reader = sensor.cgroupReader();
+        if (reader == noticeReader) {
+            return;
+        }
+        noticeReader = reader;
+        if (notice != null) {
+            notice.close();
+            notice = null;
+        }
+        if (reader != null && reader.version() == 2) {
+            notice = EventsNotice.watch(reader.directory(), () -> {
+                eventsChanged = true;
+                LockSupport.unpark(loopThread);
+            });
         }
     }
 

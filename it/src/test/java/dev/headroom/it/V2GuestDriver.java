@@ -197,12 +197,21 @@ public final class V2GuestDriver {
             r.put("memoryMax", cg.memoryMax());
             r.put("pressureFile", cg.directory().resolve("memory.pressure").toString());
             try (NoticeProbe probe = new NoticeProbe(cg.directory())) {
-                // 60 MiB of direct memory at start, then one step of 200 MiB: 260 MiB, over the 232 MiB line.
+                // 60 MiB of direct memory at start, then one step of 200 MiB: 260 MiB, over the 232 MiB line,
+                // held. Without swap the anonymous pages cannot go, so every further charge is throttled
+                // (measured: the 200 MiB step took minutes to complete); the app is stopped once the agent
+                // has seen the throttling, not waited for.
                 AgentJvm app = AgentJvm.start(dir.resolve("app"), cg, jvm(dir, "-Xmx64m", "-XX:MaxDirectMemorySize=512m"),
-                        "dev.headroom.samples.WorkingSetStep", "200", "15", "40", "60");
+                        "dev.headroom.samples.WorkingSetStep", "200", "15", "900", "60");
                 try {
-                    int exit = app.waitFor(300);
-                    r.put("exitCode", exit);
+                    new EventLogFile(dir.resolve("events.jsonl")).awaitEvents(events -> EventLogFile.count(events,
+                            "warning") >= 1 && events.stream().filter(V2GuestDriver::isSnapshot).count() >= 3
+                            && events.stream().filter(V2GuestDriver::isSnapshot).anyMatch(e -> e.path("cgroup")
+                            .path("events").path("high").asLong() > 0), Duration.ofSeconds(400), app.process);
+                    // The kernel's files while it is throttled, for the agent's unit tests.
+                    copyFixture(cg, "high-throttled");
+                    r.put("aliveWhenStopped", app.process.isAlive());
+                    r.set("kernelEventsWhileThrottled", JSON.valueToTree(cg.events()));
                 } finally {
                     stop(app, r);
                 }
@@ -319,6 +328,8 @@ public final class V2GuestDriver {
             AgentJvm app = AgentJvm.start(dir.resolve("app"), cg, jvm(dir, "-Xmx64m"),
                     "dev.headroom.samples.PageCacheChurn", "512", "60", data.toString());
             try {
+                captureWhen(cg, app, "page-cache-full", () -> V2Cgroup.keyed(cg.directory().resolve("memory.stat"))
+                        .getOrDefault("file", 0L) > 200 * MIB);
                 r.put("exitCode", app.waitFor(400));
             } finally {
                 stop(app, r);
@@ -392,6 +403,21 @@ public final class V2GuestDriver {
             if (Files.exists(f)) {
                 Files.write(to.resolve(file), Files.readAllBytes(f));
             }
+        }
+    }
+
+    interface Condition {
+        boolean holds() throws IOException;
+    }
+
+    /** Copies the cgroup's files once the condition holds (polled every 100 ms while the app runs). */
+    private void captureWhen(V2Cgroup cg, AgentJvm app, String name, Condition condition) throws Exception {
+        while (app.process.isAlive()) {
+            if (condition.holds()) {
+                copyFixture(cg, name);
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
