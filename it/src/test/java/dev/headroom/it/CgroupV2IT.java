@@ -48,7 +48,7 @@ class CgroupV2IT {
                 + String.join(":", driverClassPath()) + "' -Dit.agentJar='" + AgentJvm.AGENT_JAR.toAbsolutePath()
                 + "' -Dit.samplesJar='" + AgentJvm.SAMPLES_JAR.toAbsolutePath() + "' "
                 + V2GuestDriver.class.getName() + " '" + run + "'\n";
-        guest = V2Guest.cached().run(script, run, Integer.getInteger("it.v2GuestTimeout", 1500));
+        guest = V2Guest.cached().run(script, run, Integer.getInteger("it.v2GuestTimeout", 1080));
         System.out.printf("v2 guest: %.1f s, exit %d%n%s%s", guest.seconds(), guest.exitCode(), guest.stdout(),
                 guest.stderr());
     }
@@ -207,6 +207,14 @@ class CgroupV2IT {
             }
         }
         assertTrue(stalled, "the throttled cgroup stalled on memory at least once as the agent read it");
+    }
+
+    @Test
+    void everyChangeOfMemoryEventsThatAPollSawCameWithTheKernelsNotice() throws IOException {
+        JsonNode n = result("high").get("notices");
+        assertTrue(n.get("changesPolled").asInt() > 0, "memory.events changed while throttled: " + n);
+        assertTrue(n.get("notices").asInt() > 0, n.toString());
+        assertEquals(0, n.get("changesWithoutNotice").asInt(), "changes the notices missed: " + n);
     }
 
     // ---- kills ----------------------------------------------------------------------------------------

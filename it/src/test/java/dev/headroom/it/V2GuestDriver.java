@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * event log is; {@link CgroupV2IT}, on the host, asserts on them.
  *
  * <p>Sizes and rates are scaled to the guest: TCG runs code about 20 times slower than the host, so
- * the growing app leaks 2 MiB/s into a 256 MiB limit where the v1 tests leak 30 MiB/s into 512 MiB.
+ * the growing app leaks 1 MiB/s into a 256 MiB limit where the v1 tests leak 30 MiB/s into 512 MiB.
  */
 public final class V2GuestDriver {
 
@@ -244,7 +244,7 @@ public final class V2GuestDriver {
         List<String> jvm = new ArrayList<>(List.of(Scenario.PERCENT_HEAP, "-XX:+UseG1GC"));
         jvm.addAll(agentOptions(dir, ""));
         long start = System.currentTimeMillis();
-        AgentJvm app = AgentJvm.start(dir.resolve("app"), scope, jvm, "dev.headroom.samples.HeapGrowth", "2", "40");
+        AgentJvm app = AgentJvm.start(dir.resolve("app"), scope, jvm, "dev.headroom.samples.HeapGrowth", "1", "40");
         int exit = app.waitFor(400);
         long end = System.currentTimeMillis();
         boolean sidecarEnded = sidecar.waitFor(30, TimeUnit.SECONDS);
@@ -301,7 +301,7 @@ public final class V2GuestDriver {
         V2Cgroup scope = V2Cgroup.create(container);
         scope.write("memory.max", Long.toString(256 * MIB));
         AgentJvm app = AgentJvm.start(dir.resolve("app"), scope, jvm(dir, "-Xmx64m"), "dev.headroom.samples.Idle", "900");
-        new EventLogFile(dir.resolve("events.jsonl")).awaitEvents(events -> EventLogFile.count(events, "snapshot") >= 2,
+        new EventLogFile(dir.resolve("events.jsonl")).awaitEvents(events -> EventLogFile.count(events, "snapshot") >= 1,
                 Duration.ofSeconds(240), app.process);
         ProcessHandle java = app.process.toHandle();
         java.destroyForcibly();
@@ -326,7 +326,7 @@ public final class V2GuestDriver {
             cg.write("memory.swap.max", "0");
             r.put("path", cg.path());
             AgentJvm app = AgentJvm.start(dir.resolve("app"), cg, jvm(dir, "-Xmx64m"),
-                    "dev.headroom.samples.PageCacheChurn", "512", "60", data.toString());
+                    "dev.headroom.samples.PageCacheChurn", "512", "120", data.toString());
             try {
                 captureWhen(cg, app, "page-cache-full", () -> V2Cgroup.keyed(cg.directory().resolve("memory.stat"))
                         .getOrDefault("file", 0L) > 200 * MIB);
