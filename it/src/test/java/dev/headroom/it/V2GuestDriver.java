@@ -213,6 +213,9 @@ public final class V2GuestDriver {
                     r.put("aliveWhenStopped", app.process.isAlive());
                     r.set("kernelEventsWhileThrottled", JSON.valueToTree(cg.events()));
                 } finally {
+                    // SIGKILL: a throttled JVM's clean shutdown takes minutes under TCG, and nothing here
+                    // asserts on it.
+                    app.process.destroyForcibly();
                     stop(app, r);
                 }
                 probe.report(r.putObject("notices"));
