@@ -29,24 +29,6 @@ class EventsNoticeTest {
     }
 
     @Test
-    void otherFilesOfTheCgroupAreNotNews() throws Exception {
-        Files.writeString(temp.resolve("memory.events"), OomKillCounterTest.GUEST_EVENTS);
-        CountDownLatch events = new CountDownLatch(1);
-        CountDownLatch any = new CountDownLatch(2);
-        try (EventsNotice notice = EventsNotice.watch(temp, () -> {
-            events.countDown();
-            any.countDown();
-        })) {
-            assertNotNull(notice);
-            // memory.stat first, then memory.events: the one notice heard must be the second write's.
-            Files.writeString(temp.resolve("memory.stat"), "anon 0\n");
-            Files.writeString(temp.resolve("memory.events"), OomKillCounterTest.GUEST_EVENTS + "\n");
-            assertTrue(events.await(30, TimeUnit.SECONDS));
-            assertTrue(any.getCount() >= 1, "memory.stat was taken for news");
-        }
-    }
-
-    @Test
     void aDirectoryThatIsNotThereGivesNoListenerAndNoError() {
         assertNull(EventsNotice.watch(temp.resolve("gone"), () -> { }));
     }
