@@ -11,7 +11,11 @@ import dev.headroom.act.Policy;
 import dev.headroom.act.PolicySettings;
 import dev.headroom.act.Relief;
 import dev.headroom.act.flight.FlightFile;
+import dev.headroom.act.flight.EndCause;
 import dev.headroom.act.flight.PreviousRun;
+import dev.headroom.sense.cgroup.CgroupMemoryReader;
+import dev.headroom.sense.cgroup.EventsNotice;
+import dev.headroom.sense.cgroup.OomKillCounter;
 import dev.headroom.act.flight.RewriteCadence;
 import dev.headroom.act.flight.TerminationLog;
 import dev.headroom.config.Options;
@@ -69,6 +73,12 @@ final class AgentRuntime implements Runnable {
     private Console console;
     private EventLog eventLog = EventLog.none();
     private Sensor sensor;
+    private CgroupMemoryReader oomCounterReader;
+    private CgroupMemoryReader noticeReader;
+    private EventsNotice notice;
+    private volatile Thread loopThread;
+    private volatile boolean eventsChanged;
+    private OomKillCounter oomCounter;
     private ProblemReporter problems;
     private History history;
     private ForecastSettings forecastSettings;
@@ -243,13 +253,32 @@ final class AgentRuntime implements Runnable {
                 + (small.ok() ? "histograms to " + small.dir() : "no histograms") + ", " + flightText;
     }
 
+    /** The OOM-kill counter of the cgroup read now, found again when the sensor's reader changes. */
+    private OomKillCounter oomKillCounter() {
+        CgroupMemoryReader reader = sensor.cgroupReader();
+        if (reader != oomCounterReader) {
+            oomCounterReader = reader;
+            oomCounter = reader == null ? null : OomKillCounter.of(reader);
+        }
+        return oomCounter;
+    }
+
     private void previousRun(long now, Path flightPath) {
         PreviousRun previous = PreviousRun.read(flightPath);
         if (!previous.found()) {
             return;
         }
+        OomKillCounter counter = oomKillCounter();
+        String counterFile = counter == null ? null : counter.file().toString();
+        long countNow = counter == null ? -1 : counter.read();
+        EndCause cause = EndCause.of(previous, counterFile, counter == null ? -1 : counter.cgroupId(), countNow);
         write(now, "previousRun", json -> {
             json.writeBooleanField("endedAbruptly", previous.endedAbruptly());
+            json.writeStringField("endedBy", cause.word());
+            json.writeStringField("oomKillFile", previous.oomKillFile());
+            Events.bytes(json, "oomKillsThen", previous.oomKills());
+            Events.bytes(json, "oomKillsNow", counterFile != null && counterFile.equals(previous.oomKillFile())
+                    ? countNow : -1);
             json.writeNumberField("pid", previous.pid());
             json.writeStringField("lastTime", previous.lastTime() == null ? null : previous.lastTime().toString());
             Events.bytes(json, "lastWorkingSetBytes", previous.lastWorkingSetBytes());
@@ -261,9 +290,16 @@ final class AgentRuntime implements Runnable {
             json.writeStringField("reason", previous.reason());
         });
         if (previous.endedAbruptly()) {
+            String how = switch (cause) {
+                case OOM_KILL -> "was OOM-killed (" + previous.oomKillFile() + " oom_kill " + previous.oomKills()
+                        + " -> " + countNow + ")";
+                case OTHER_KILL -> "was killed, not by the OOM killer (" + previous.oomKillFile() + " oom_kill stayed "
+                        + countNow + ")";
+                default -> "ended abruptly";
+            };
             console.say(String.format(Locale.ROOT,
-                    "the previous run (pid %d) ended abruptly at %s with its working set at %.0f%% of the limit (%s)",
-                    previous.pid(), previous.lastTime(), previous.percentOfLimit(),
+                    "the previous run (pid %d) %s at %s with its working set at %.0f%% of the limit (%s)",
+                    previous.pid(), how, previous.lastTime(), previous.percentOfLimit(),
                     Bytes.human(previous.lastWorkingSetBytes())));
         }
     }
@@ -280,19 +316,55 @@ final class AgentRuntime implements Runnable {
 
     private void loop() {
         long intervalNanos = options.intervalMillis() * 1_000_000L;
+        // An early tick on a memory.events notice comes at most every quarter interval: under memory.high
+        // throttling the counts change all the time (the kernel notifies up to 50 times a second).
+        long earlyGapNanos = intervalNanos / 4;
+        loopThread = Thread.currentThread();
         long next = System.nanoTime();
+        long last = next - intervalNanos;
         while (!Thread.currentThread().isInterrupted()) {
+            watchMemoryEvents();
             next += intervalNanos;
             long wait;
             while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
+                if (eventsChanged && System.nanoTime() - last >= earlyGapNanos) {
+                    eventsChanged = false;
+                    last = System.nanoTime();
+                    tick();
+                    continue;
+                }
+                LockSupport.parkNanos(eventsChanged ? Math.min(wait, earlyGapNanos) : wait);
             }
+            last = System.nanoTime();
             if (wait < -intervalNanos) {
                 // We fell behind (a long GC pause, a suspended container, a heap dump): skip the
                 // missed ticks rather than run them back to back.
                 next = System.nanoTime();
             }
             tick();
+        }
+    }
+
+    /**
+     * Listens for the kernel's notices on the v2 cgroup's memory.events, so that an OOM kill, a hit of
+     * the limit or of memory.high is news at once, not at the next tick; follows the reader when the
+     * process moves. Where no notice comes (v1, no inotify), the ticks alone go on.
+     */
+    private void watchMemoryEvents() {
+        CgroupMemoryReader reader = sensor.cgroupReader();
+        if (reader == noticeReader) {
+            return;
+        }
+        noticeReader = reader;
+        if (notice != null) {
+            notice.close();
+            notice = null;
+        }
+        if (reader != null && reader.version() == 2) {
+            notice = EventsNotice.watch(reader.directory(), () -> {
+                eventsChanged = true;
+                LockSupport.unpark(loopThread);
+            });
         }
     }
 
@@ -352,6 +424,11 @@ final class AgentRuntime implements Runnable {
 
     private void lastWords(Snapshot s, Breakdown b, Forecast f, Decision d) {
         boolean rewrite = flightCadence.due(s.epochMillis(), d.level(), d.changed(), s.workingSetBytes(), s.limitBytes());
+        OomKillCounter counter = rewrite && flightFile != null ? oomKillCounter() : null;
+        if (counter != null) {
+            // One small read per rewrite (every 5 s while all is well): the count the next start compares.
+            flightFile.oomKills(counter.file().toString(), counter.cgroupId(), counter.read());
+        }
         IOException failure = flightFile == null ? null : flightFile.update(s, b, f, d.level(), rewrite);
         if (failure != null && !flightFileFailed) {
             flightFileFailed = true;

@@ -34,13 +34,13 @@ final class AgentJvm implements AutoCloseable {
      * @param jvmArgs   JVM options, e.g. {@code -javaagent:...}, {@code -Xmx...}
      * @param mainClass a class of the sample apps
      */
-    static AgentJvm start(Path workDir, MemoryCgroup cgroup, List<String> jvmArgs, String mainClass, String... args)
+    static AgentJvm start(Path workDir, CgroupPlace cgroup, List<String> jvmArgs, String mainClass, String... args)
             throws IOException {
         return start(workDir, cgroup, jvmArgs, List.of(), mainClass, args);
     }
 
     /** As above, with more jars on the class path after the sample apps' (e.g. Micrometer's). */
-    static AgentJvm start(Path workDir, MemoryCgroup cgroup, List<String> jvmArgs, List<Path> classPath,
+    static AgentJvm start(Path workDir, CgroupPlace cgroup, List<String> jvmArgs, List<Path> classPath,
                           String mainClass, String... args) throws IOException {
         return start(workDir, cgroup, null, jvmArgs, classPath, mainClass, args);
     }

@@ -12,7 +12,7 @@ import java.util.UUID;
  * run as root on a machine with a writable cgroup v1 memory hierarchy; everything they assert
  * about limits and OOM kills is the kernel's own accounting.
  */
-final class MemoryCgroup implements AutoCloseable {
+final class MemoryCgroup implements AutoCloseable, CgroupPlace {
 
     private static final Path V1_MEMORY = Path.of("/sys/fs/cgroup/memory");
 
@@ -102,7 +102,8 @@ final class MemoryCgroup implements AutoCloseable {
      * A shell prefix that moves the shell into this cgroup and then execs the command, so the JVM
      * is inside the limit from its first page.
      */
-    List<String> wrap(List<String> command) {
+    @Override
+    public List<String> wrap(List<String> command) {
         StringBuilder sh = new StringBuilder("echo $$ > '" + directory.resolve("cgroup.procs") + "' && exec");
         for (String arg : command) {
             sh.append(" '").append(arg.replace("'", "'\\''")).append('\'');

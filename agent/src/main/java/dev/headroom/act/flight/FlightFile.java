@@ -81,6 +81,9 @@ public final class FlightFile {
     private boolean ended;
     private String endReason;
     private boolean parentReady;
+    private String oomKillFile;
+    private long oomKillCgroupId = -1;
+    private long oomKills = -1;
 
     /**
      * @param path             the file
@@ -138,6 +141,16 @@ public final class FlightFile {
             return new IOException("cannot render the flight file's sample", e);
         }
         return rewrite ? rewrite(s.epochMillis()) : null;
+    }
+
+    /**
+     * The OOM-kill count this run sees now, written with the next rewrite, so that the next start can
+     * tell an OOM kill from another SIGKILL ({@link EndCause}).
+     */
+    public synchronized void oomKills(String file, long cgroupId, long count) {
+        oomKillFile = file;
+        oomKillCgroupId = cgroupId;
+        oomKills = count;
     }
 
     /**
@@ -241,6 +254,11 @@ public final class FlightFile {
             json.writeNullField("endReason");
         } else {
             json.writeStringField("endReason", endReason);
+        }
+        if (oomKillFile != null) {
+            json.writeStringField("oomKillFile", oomKillFile);
+            json.writeNumberField("oomKillCgroupId", oomKillCgroupId);
+            json.writeNumberField("oomKills", oomKills);
         }
         if (snapshot != null && breakdown != null) {
             Events.state(json, snapshot, breakdown);

@@ -30,6 +30,10 @@ import java.util.Optional;
  * @param percentOfLimit      working set as a percentage of the limit, {@code NaN} when unknown
  * @param secondsToLimit      the last forecast, {@code NaN} when none
  * @param reason              why it could not be read (missing, malformed), {@code null} when it was
+ * @param ended               it says {@code ended: true} (its run exited normally)
+ * @param oomKillFile         the OOM-kill counter its run read ({@code OomKillCounter}), {@code null} when none
+ * @param oomKillCgroupId     that counter's cgroup id (inode number), {@code -1} when unknown
+ * @param oomKills            the count its run last saw, {@code -1} when unknown
  */
 public record PreviousRun(
         boolean found,
@@ -41,7 +45,11 @@ public record PreviousRun(
         String lastLevel,
         double percentOfLimit,
         double secondsToLimit,
-        String reason) {
+        String reason,
+        boolean ended,
+        String oomKillFile,
+        long oomKillCgroupId,
+        long oomKills) {
 
     /** Whether the process that wrote the file is still running; replaceable in tests. */
     @FunctionalInterface
@@ -81,7 +89,7 @@ public record PreviousRun(
     }
 
     private static PreviousRun unreadable(boolean found, String reason) {
-        return new PreviousRun(found, false, -1, null, -1, -1, null, Double.NaN, Double.NaN, reason);
+        return new PreviousRun(found, false, -1, null, -1, -1, null, Double.NaN, Double.NaN, reason, false, null, -1, -1);
     }
 
     private static PreviousRun parse(InputStream in, Liveness liveness) throws IOException {
@@ -94,6 +102,9 @@ public record PreviousRun(
         long limit = -1;
         String level = null;
         double seconds = Double.NaN;
+        String oomKillFile = null;
+        long oomKillCgroupId = -1;
+        long oomKills = -1;
         try (JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return unreadable(true, "malformed flight file: not a JSON object");
@@ -113,6 +124,9 @@ public record PreviousRun(
                     case "limitBytes" -> limit = size(p, v);
                     case "level" -> level = v == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "forecast" -> seconds = secondsToLimit(p, v);
+                    case "oomKillFile" -> oomKillFile = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "oomKillCgroupId" -> oomKillCgroupId = size(p, v);
+                    case "oomKills" -> oomKills = size(p, v);
                     default -> p.skipChildren();
                 }
             }
@@ -125,7 +139,8 @@ public record PreviousRun(
         }
         boolean abrupt = !ended && !liveness.writerAlive(pid, start);
         double percent = ws >= 0 && limit > 0 ? ws * 100.0 / limit : Double.NaN;
-        return new PreviousRun(true, abrupt, pid, time, ws, limit, level, percent, seconds, null);
+        return new PreviousRun(true, abrupt, pid, time, ws, limit, level, percent, seconds, null, ended,
+                oomKillFile, oomKillCgroupId, oomKills);
     }
 
     /**

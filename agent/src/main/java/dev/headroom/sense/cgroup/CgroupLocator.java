@@ -137,7 +137,9 @@ public final class CgroupLocator {
         for (Mount mount : mounts) {
             try {
                 Path mountPoint = rebase(mount.mountPoint(), cgroupRoot);
-                String relative = relativeToRoot(mount.root(), cgroupPath);
+                int above = levelsAboveNamespace(mount.root());
+                String relative = above >= 0 ? belowNamespaceRoot(mountPoint, above, cgroupPath, notes)
+                        : relativeToRoot(mount.root(), cgroupPath);
                 Path directory = relative == null ? null : resolveInside(mountPoint, relative);
                 if (directory == null) {
                     relative = null;
@@ -177,7 +179,9 @@ public final class CgroupLocator {
         }
         List<Path> levels = new ArrayList<>();
         List<String> labels = new ArrayList<>();
-        String root = candidate.mount().root();
+        // Under a mount made outside the process's cgroup namespace the levels are named as the mount
+        // shows them (the host's view), not with the "/.." root.
+        String root = levelsAboveNamespace(candidate.mount().root()) >= 0 ? "/" : candidate.mount().root();
         for (Path level = candidate.directory(); level != null && level.startsWith(mountPoint);
                 level = level.getParent()) {
             levels.add(level);
@@ -207,6 +211,84 @@ public final class CgroupLocator {
             return cgroupPath.substring(root.length() + 1);
         }
         return null;
+    }
+
+    /**
+     * How many levels the mount's root lies above the process's cgroup namespace: mountinfo prints a
+     * cgroup mount's root relative to the reader's namespace root, one {@code /..} per level
+     * (kernel/cgroup/cgroup.c cgroup_show_path), e.g. {@code /../../../..} for the host's /sys/fs/cgroup
+     * seen from a container's namespace. {@code -1} when the root is not only such levels.
+     */
+    static int levelsAboveNamespace(String root) {
+        if (!root.startsWith("/..")) {
+            return -1;
+        }
+        String[] parts = root.substring(1).split("/");
+        for (String part : parts) {
+            if (!part.equals("..")) {
+                return -1;
+            }
+        }
+        return parts.length;
+    }
+
+    /** More directories than this at the namespace's depth and the search gives up (a note says so). */
+    static final int NAMESPACE_SEARCH_LIMIT = 20_000;
+
+    /**
+     * The process's directory, relative to the mount point, when it reads a cgroup2 mount made outside
+     * its private cgroup namespace ({@code unshare --cgroup} without a new mount, a container given the
+     * host's /sys/fs/cgroup): {@code /proc/self/cgroup} names the path below the namespace's root, and
+     * that root is some cgroup {@code levels} below the mount point, whose name nothing in /proc tells.
+     * The one whose directory lists this process in {@code cgroup.procs} is it. Measured on a 6.1 kernel:
+     * without this the mount point itself (the host's root cgroup) was read, and no limit was found.
+     * Searched once, at locate time. {@code null} when not found.
+     */
+    private static String belowNamespaceRoot(Path mountPoint, int levels, String cgroupPath, List<String> notes) {
+        String below = cgroupPath.equals("/") ? "" : cgroupPath.substring(1);
+        List<Path> level = List.of(mountPoint);
+        try {
+            for (int i = 0; i < levels; i++) {
+                List<Path> next = new ArrayList<>();
+                for (Path dir : level) {
+                    try (var children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+                        for (Path child : children) {
+                            next.add(child);
+                        }
+                    }
+                    if (next.size() > NAMESPACE_SEARCH_LIMIT) {
+                        notes.add("cgroup namespace below " + mountPoint + ": more than " + NAMESPACE_SEARCH_LIMIT
+                                + " cgroups to search; not searched");
+                        return null;
+                    }
+                }
+                level = next;
+            }
+            for (Path namespaceRoot : level) {
+                Path dir = below.isEmpty() ? namespaceRoot : namespaceRoot.resolve(below).normalize();
+                if (dir.startsWith(namespaceRoot) && listsSelf(dir.resolve("cgroup.procs"))) {
+                    String relative = mountPoint.relativize(dir).toString();
+                    notes.add("private cgroup namespace under a mount made outside it (root " + levels
+                            + " levels up): this process is at /" + relative + " of " + mountPoint);
+                    return relative;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            notes.add("cgroup namespace below " + mountPoint + ": search failed: " + e);
+            return null;
+        }
+        notes.add("private cgroup namespace under a mount made outside it: no cgroup " + levels
+                + " levels below " + mountPoint + " lists this process");
+        return null;
+    }
+
+    private static boolean listsSelf(Path procs) {
+        try {
+            String self = Long.toString(InterfaceFiles.SELF_PID);
+            return Files.readAllLines(procs, StandardCharsets.ISO_8859_1).stream().anyMatch(self::equals);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** {@code mountPoint/relative}, or {@code null} if {@code ..} would leave the mount (namespaced paths). */

@@ -377,6 +377,72 @@ class CgroupLocatorTest {
         assertEquals("memory.max of " + V2_CONTAINER, reader.read().limitSource());
     }
 
+    /**
+     * Copied from a real 6.1 kernel (the v2 guest of CgroupV2IT): {@code unshare --cgroup} without a new
+     * mount; the host's cgroup2 mount stays and shows its root four levels above the namespace.
+     */
+    @Test
+    void v2PrivateNamespaceUnderTheHostsMountFindsItsCgroupByItsPidBelowTheDotDotRoot() throws IOException {
+        String self = Long.toString(ProcessHandle.current().pid());
+        CgroupTree tree = new CgroupTree(temp)
+                .write("proc/self/mountinfo", "29 28 0:25 /../../../.. /sys/fs/cgroup rw,relatime - cgroup2 none rw\n")
+                .write("proc/self/cgroup", "0::/\n")
+                .cgroupFile("/", "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n")
+                .cgroupFile("/", "memory.stat", V2_STAT)
+                .cgroupFile(V2_POD, "memory.max", "335544320\n")
+                .cgroupFile(V2_POD, "cgroup.procs", "")
+                // A sibling container of the same depth, not ours.
+                .cgroupFile(V2_POD + "/cri-containerd-ffff.scope", "cgroup.procs", "1\n")
+                .cgroupFile(V2_POD + "/cri-containerd-ffff.scope", "memory.current", "4096\n")
+                .cgroupFile(V2_CONTAINER, "cgroup.controllers", "memory pids\n")
+                .cgroupFile(V2_CONTAINER, "cgroup.procs", "1\n" + self + "\n")
+                .cgroupFile(V2_CONTAINER, "memory.max", "301989888\n")
+                .cgroupFile(V2_CONTAINER, "memory.current", "31457280\n")
+                .cgroupFile(V2_CONTAINER, "memory.stat", V2_STAT);
+
+        Located located = tree.locate(HOST_16_GIB);
+        CgroupMemoryReader reader = located.reader().orElseThrow(() -> new AssertionError(located.notes()));
+        assertEquals(tree.cgroupRoot().resolve(V2_CONTAINER.substring(1)), reader.directory());
+        assertEquals("/", reader.cgroupPath());
+        CgroupMemory memory = reader.read();
+        assertEquals(301989888L, memory.limitBytes());
+        assertEquals("memory.max of " + V2_CONTAINER, memory.limitSource());
+        assertTrue(located.notes().stream().anyMatch(n -> n.contains("4 levels up")),
+                located.notes().toString());
+    }
+
+    @Test
+    void v2PrivateNamespaceUnderTheHostsMountSeesThePodsLimitAboveItsRootToo() throws IOException {
+        String self = Long.toString(ProcessHandle.current().pid());
+        CgroupTree tree = new CgroupTree(temp)
+                .write("proc/self/mountinfo", "29 28 0:25 /../../../.. /sys/fs/cgroup rw,relatime - cgroup2 none rw\n")
+                .write("proc/self/cgroup", "0::/\n")
+                .cgroupFile(V2_POD, "memory.max", "268435456\n")
+                .cgroupFile(V2_CONTAINER, "cgroup.controllers", "memory pids\n")
+                .cgroupFile(V2_CONTAINER, "cgroup.procs", self + "\n")
+                .cgroupFile(V2_CONTAINER, "memory.max", "max\n")
+                .cgroupFile(V2_CONTAINER, "memory.current", "31457280\n")
+                .cgroupFile(V2_CONTAINER, "memory.stat", V2_STAT);
+
+        CgroupMemory memory = tree.reader(HOST_16_GIB).read();
+        assertEquals(268435456L, memory.limitBytes());
+        assertEquals("memory.max of " + V2_POD, memory.limitSource());
+    }
+
+    @Test
+    void v2PrivateNamespaceUnderTheHostsMountWithoutItsPidListedReadsNoWrongCgroup() throws IOException {
+        CgroupTree tree = new CgroupTree(temp)
+                .write("proc/self/mountinfo", "29 28 0:25 /../.. /sys/fs/cgroup rw,relatime - cgroup2 none rw\n")
+                .write("proc/self/cgroup", "0::/\n")
+                .cgroupFile("/", "cgroup.controllers", "memory pids\n")
+                .cgroupFile("/a/b", "cgroup.controllers", "memory pids\n")
+                .cgroupFile("/a/b", "cgroup.procs", "1\n")
+                .cgroupFile("/a/b", "memory.current", "4096\n");
+
+        Located located = tree.locate(HOST_16_GIB);
+        assertTrue(located.notes().stream().anyMatch(n -> n.contains("lists this process")), located.notes().toString());
+    }
+
     @Test
     void aColonInsideTheCgroupPathIsPartOfThePath() throws IOException {
         // containerd's systemd driver on v1 names cgroups "<slice>:cri-containerd:<id>" (JDK-8272124).
