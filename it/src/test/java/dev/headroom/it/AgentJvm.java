@@ -46,7 +46,7 @@ final class AgentJvm implements AutoCloseable {
     }
 
     /** As above, on another JDK's {@code java} ({@code null}: the build's own). */
-    static AgentJvm start(Path workDir, MemoryCgroup cgroup, String javaBinary, List<String> jvmArgs,
+    static AgentJvm start(Path workDir, CgroupPlace cgroup, String javaBinary, List<String> jvmArgs,
                           List<Path> classPath, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaBinary == null ? java() : javaBinary);
