@@ -61,6 +61,7 @@ final class AgentRuntime implements Runnable {
     private final String how;
     private final LatestReading latest;
     private final MicrometerBridge bridge;
+    private final BridgeReports bridgeReports;
 
     private Console console;
     private EventLog eventLog = EventLog.none();
@@ -83,7 +84,8 @@ final class AgentRuntime implements Runnable {
     private boolean flightFileFailed;
 
     AgentRuntime(Options options, Instrumentation instrumentation, String how, LatestReading latest,
-                 MicrometerBridge bridge) {
+                 MicrometerBridge bridge, BridgeReports bridgeReports) {
+        this.bridgeReports = bridgeReports;
         this.options = options;
         this.instrumentation = instrumentation;
         this.how = how;
@@ -99,6 +101,9 @@ final class AgentRuntime implements Runnable {
         } catch (Throwable t) {
             // A bug of ours must end the agent, never the application.
             try {
+                if (bridgeReports != null) {
+                    bridgeReports.flushToStderr();
+                }
                 String message = "stopped after an internal error: " + t + where(t);
                 System.err.println("headroom: " + message);
                 eventLog.write(System.currentTimeMillis(), "problem", json -> {
@@ -121,6 +126,9 @@ final class AgentRuntime implements Runnable {
             }
         }
         problems = new ProblemReporter(console, eventLog, System::currentTimeMillis);
+        if (bridgeReports != null) {
+            bridgeReports.ready(problems);
+        }
         sensor = new Sensor(options.procRoot(), options.cgroupRoot(), options.limitBytes(), problems);
 
         ownHeap = new OwnHeap(instrumentation);

@@ -57,6 +57,8 @@ public enum Key {
             "auto: write /dev/termination-log in Kubernetes; off; or a path to write the termination message to."),
 
     MICROMETER("micrometer", Kind.BOOLEAN, "true", "Bridge meters into the application's Micrometer registries."),
+    METER_NAMES("meterNames", Kind.STRING, "headroom",
+            "Names of the bridged meters: headroom (headroom.*), otel (the OpenTelemetry semantic conventions' container.memory.* and k8s.container.memory.limit.current where they define one), or both."),
     JMX("jmx", Kind.BOOLEAN, "true", "Register the dev.headroom:type=Headroom MBean."),
     JFR("jfr", Kind.BOOLEAN, "true", "Emit JFR events into any running recording.");
 

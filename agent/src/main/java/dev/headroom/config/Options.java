@@ -50,9 +50,12 @@ public record Options(
                          long hookTimeoutMillis, Path hookOutput) {
     }
 
-    /** Where the agent publishes: flight file, termination log, Micrometer, JMX, JFR. */
+    /**
+     * Where the agent publishes: flight file, termination log, Micrometer (and its meters' names:
+     * {@code headroom}, {@code otel} or {@code both}), JMX, JFR.
+     */
     public record Outputs(Path flightFile, int flightHistory, String terminationLog, boolean micrometer,
-                          boolean jmx, boolean jfr) {
+                          String meterNames, boolean jmx, boolean jfr) {
     }
 
     /** The defaults, as if no option had been given anywhere. */

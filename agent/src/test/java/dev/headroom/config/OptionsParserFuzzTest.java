@@ -238,6 +238,10 @@ class OptionsParserFuzzTest {
                 String t = pick(r, "auto", "off", "/dev/termination-log", path(r));
                 yield new Value(t, t.trim());
             }
+            case METER_NAMES -> {
+                String n = pick(r, "headroom", "otel", "both");
+                yield new Value(pad + (r.nextBoolean() ? n.toUpperCase(Locale.ROOT) : n) + pad, n);
+            }
         };
     }
 
@@ -297,6 +301,7 @@ class OptionsParserFuzzTest {
             case FLIGHT_HISTORY -> o.outputs().flightHistory();
             case TERMINATION_LOG -> o.outputs().terminationLog();
             case MICROMETER -> o.outputs().micrometer();
+            case METER_NAMES -> o.outputs().meterNames();
             case JMX -> o.outputs().jmx();
             case JFR -> o.outputs().jfr();
         };

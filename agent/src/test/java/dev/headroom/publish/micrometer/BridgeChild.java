@@ -41,6 +41,7 @@ public final class BridgeChild {
             case "isolated" -> isolated(bridge, args[1]);
             case "attach" -> attach(bridge);
             case "failing" -> failing(bridge);
+            case "first" -> first(bridge, args[1]);
             default -> throw new IllegalArgumentException(scenario);
         }
         System.out.println("done");
@@ -105,6 +106,26 @@ public final class BridgeChild {
             bridge.tick();
             bridge.tick();
             print("isolated", simple);
+        }
+    }
+
+    /**
+     * The registry is the first thing built, in a loader of its own, with nothing awaited: the
+     * moment that defines {@code MeterRegistry} builds the registry too (issue 13: a later
+     * retransformation missed exactly this one).
+     */
+    private static void first(MicrometerBridge bridge, String micrometerJars) throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String jar : micrometerJars.split(java.io.File.pathSeparator)) {
+            urls.add(Path.of(jar).toUri().toURL());
+        }
+        try (URLClassLoader loader = new URLClassLoader("first", urls.toArray(new URL[0]),
+                ClassLoader.getPlatformClassLoader())) {
+            Object simple = construct(loader, "simple.SimpleMeterRegistry");
+            commonTags(simple, "service", "first");
+            bridge.tick();
+            bridge.tick();
+            print("first", simple);
         }
     }
 

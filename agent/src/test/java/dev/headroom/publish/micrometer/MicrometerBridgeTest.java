@@ -108,6 +108,16 @@ class MicrometerBridgeTest {
     }
 
     @Test
+    void aRegistryBuiltAtOnceInAChildLoaderWithACommonTagGetsEveryMeterWithTheTag() throws Exception {
+        String jars = String.join(java.io.File.pathSeparator, ChildJvm.classPathEntries("micrometer"));
+        ChildJvm.Result r = child(withoutMicrometer(), List.of(), "first", jars);
+        List<String> first = r.lines("meter first ");
+        assertTrue(first.contains("meter first headroom.limit{service=first} bytes " + LIMIT), r.stdout());
+        assertEquals(7 + 4 + 2, first.size(), r.stdout());
+        assertTrue(r.lines("report").isEmpty(), r.stdout());
+    }
+
+    @Test
     void attachedAfterMicrometerWasInUseTheGlobalRegistryAndItsChildrenGetTheMeters() throws Exception {
         ChildJvm.Result r = child(System.getProperty("java.class.path"), List.of(), "attach");
         assertTrue(r.lines("meter global ").contains("meter global headroom.limit{} bytes " + LIMIT), r.stdout());
