@@ -2,6 +2,7 @@ package dev.headroom.publish.micrometer;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
@@ -34,7 +35,7 @@ final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFuncti
         String kind = (String) spec[0];
         String name = (String) spec[1];
         String description = (String) spec[2];
-        String baseUnit = (String) spec[3];
+        String baseUnit = prometheusUnit(registry, (String) spec[3]);
         String[] tags = (String[]) spec[4];
         Object value = spec[5];
         if ("counter".equals(kind)) {
@@ -48,6 +49,32 @@ final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFuncti
                     .strongReference(true)
                     .register(registry);
         }
+    }
+
+    /**
+     * The OpenTelemetry names' unit is UCUM's {@code By}. A registry whose naming convention writes
+     * the unit into the name (Micrometer's Prometheus registries) would show
+     * {@code container_memory_usage_By}; it gets {@code bytes} instead, the word OpenTelemetry's own
+     * Prometheus exporter uses for {@code By} (specification, compatibility/prometheus_and_openmetrics.md),
+     * so both paths give {@code container_memory_usage_bytes}. A composite forwards one id to all
+     * its children: it gets {@code bytes} when any registry below it writes units into names.
+     */
+    private static String prometheusUnit(MeterRegistry registry, String baseUnit) {
+        return "By".equals(baseUnit) && unitInName(registry, baseUnit, 0) ? "bytes" : baseUnit;
+    }
+
+    private static boolean unitInName(MeterRegistry registry, String unit, int depth) {
+        if (registry instanceof CompositeMeterRegistry) {
+            if (depth < 8) {
+                for (MeterRegistry child : ((CompositeMeterRegistry) registry).getRegistries()) {
+                    if (unitInName(child, unit, depth + 1)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        return registry.config().namingConvention().name("u", Meter.Type.GAUGE, unit).endsWith(unit);
     }
 
     @Override

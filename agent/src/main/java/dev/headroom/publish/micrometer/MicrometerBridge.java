@@ -81,6 +81,11 @@ public final class MicrometerBridge implements AutoCloseable {
         }
     };
 
+    /**
+     * Loaders whose {@code MeterRegistry} was just woven, for the tick to initialise their
+     * {@code Metrics} (never from inside the transformer, while the loader is defining a class).
+     */
+    private final ConcurrentLinkedQueue<WeakReference<ClassLoader>> definedLoaders = new ConcurrentLinkedQueue<>();
     /** Registries from the constructor hook, in any thread; drained on the tick. */
     private final ConcurrentLinkedQueue<WeakReference<Object>> arrived = new ConcurrentLinkedQueue<>();
     /** The tick thread's own lists: registries waiting for their tick, and those bound. */
@@ -177,6 +182,9 @@ public final class MicrometerBridge implements AutoCloseable {
     public void tick() {
         try {
             ticks++;
+            for (WeakReference<ClassLoader> ref; (ref = definedLoaders.poll()) != null; ) {
+                initialiseGlobalRegistry(ref.get());
+            }
             if (meters == null) {
                 if (arrived.isEmpty() && waiting.isEmpty() && bound.isEmpty()) {
                     return; // no registry yet: nothing to make meters for
@@ -223,6 +231,21 @@ public final class MicrometerBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes sure the loader's {@code Metrics.globalRegistry} exists, so that its constructor hands
+     * it to the bridge. An application that never touches it still has it bound: the registries
+     * other agents add there see Headroom's meters (the OpenTelemetry Java agent's Micrometer
+     * bridge adds its registry to it as {@code Metrics} is initialised, docs/metrics.md).
+     */
+    private void initialiseGlobalRegistry(ClassLoader loader) {
+        try {
+            Class.forName(METRICS, true, loader);
+        } catch (Throwable t) {
+            reportOnce("global " + loaderName(loader), "Micrometer bridge: Metrics.globalRegistry of "
+                    + loaderName(loader) + " could not be made: " + t);
+        }
+    }
+
     @Override
     public void close() {
         inst.removeTransformer(watch);
@@ -251,6 +274,7 @@ public final class MicrometerBridge implements AutoCloseable {
         try {
             byte[] woven = ConstructorWeaving.weave(loader, BinderInjection.METER_REGISTRY, classFile);
             definedWoven.add(loader);
+            definedLoaders.add(new WeakReference<>(loader));
             return woven;
         } catch (Throwable t) {
             weaveFailure = t;
