@@ -37,7 +37,8 @@ class PublishMicrometerRegistriesIT {
     private static final long LIMIT = 512L * 1024 * 1024;
     private static final Path OTEL_AGENT = Path.of(System.getProperty("it.otelAgentJar",
             "target/otel/opentelemetry-javaagent.jar"));
-    private static final Duration START = Duration.ofSeconds(120);
+    /** The OpenTelemetry agent's premain alone has taken over a minute on a loaded two-core machine. */
+    private static final Duration START = Duration.ofSeconds(240);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -236,7 +237,6 @@ class PublishMicrometerRegistriesIT {
                 String expected = meterNames.equals("otel") ? "k8s_container_memory_limit_current_bytes"
                         : "headroom_limit_bytes";
                 awaitSeries(prometheus, expected, app);
-                awaitSeries(prometheus, "container_memory_working_set_bytes", app);
                 check.check(new OtelRun(prometheus));
                 assertTrue(app.process.isAlive(), "the service runs");
                 assertEquals("", unexpected(app.stderrText()), "stderr:\n" + app.stderrText());

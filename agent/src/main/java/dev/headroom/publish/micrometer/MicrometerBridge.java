@@ -440,6 +440,14 @@ public final class MicrometerBridge implements AutoCloseable {
             MeterSpec spec = specs.get(r.next);
             try {
                 binding.accept(registry, spec.toArray());
+            } catch (LinkageError tooOld) {
+                // The binder links against the application's Micrometer on first use: a method it
+                // calls is missing (Gauge.Builder.strongReference came in 1.1).
+                r.next = Integer.MAX_VALUE;
+                reportOnce("old " + registry.getClass().getName(), "Micrometer bridge: cannot bind "
+                        + registry.getClass().getName() + ": its Micrometer is too old for Headroom's meters "
+                        + "(1.1 or later is needed): " + tooOld);
+                return;
             } catch (Throwable t) {
                 reportOnce("refused " + registry.getClass().getName(), "Micrometer registry "
                         + registry.getClass().getName() + " refused " + spec.id() + ": " + t
