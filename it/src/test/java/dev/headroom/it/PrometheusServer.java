@@ -33,12 +33,22 @@ final class PrometheusServer implements AutoCloseable {
      */
     static PrometheusServer start(Path dir, String job, String metricsPath, String target, Path rules)
             throws Exception {
+        return start(dir, job, metricsPath, target, rules, 1);
+    }
+
+    /**
+     * @param scrapeSeconds the scrape interval and timeout: a target that answers slowly (the
+     *                      OpenTelemetry agent's exporter on a loaded machine) logs an error when
+     *                      Prometheus gives up and closes the connection mid-answer
+     */
+    static PrometheusServer start(Path dir, String job, String metricsPath, String target, Path rules,
+                                  int scrapeSeconds) throws Exception {
         Files.createDirectories(dir.resolve("data"));
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
+                  scrape_interval: %ds
+                  scrape_timeout: %ds
                   evaluation_interval: 1s
                 rule_files: [%s]
                 scrape_configs:
@@ -46,7 +56,7 @@ final class PrometheusServer implements AutoCloseable {
                     metrics_path: %s
                     static_configs:
                       - targets: ['%s']
-                """.formatted(rules == null ? "" : "'" + rules.toAbsolutePath() + "'", job, metricsPath, target));
+                """.formatted(scrapeSeconds, scrapeSeconds, rules == null ? "" : "'" + rules.toAbsolutePath() + "'", job, metricsPath, target));
         int port = freePort();
         Process p = new ProcessBuilder(PROMETHEUS.toString(),
                 "--config.file=" + config,

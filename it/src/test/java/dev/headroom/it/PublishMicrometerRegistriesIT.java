@@ -232,7 +232,7 @@ class PublishMicrometerRegistriesIT {
                      "dev.headroom.samples.PlainPrometheusService", Integer.toString(appPort))) {
             await("the service is up", app.process, app::stdoutText, out -> out.contains("ready on"));
             PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"), "otel", "/metrics",
-                    "127.0.0.1:" + otelPort, null);
+                    "127.0.0.1:" + otelPort, null, 5);
             try {
                 String expected = meterNames.equals("otel") ? "k8s_container_memory_limit_current_bytes"
                         : "headroom_limit_bytes";

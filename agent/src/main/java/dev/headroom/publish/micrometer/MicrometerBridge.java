@@ -272,7 +272,7 @@ public final class MicrometerBridge implements AutoCloseable {
      */
     byte[] weaveDefined(ClassLoader loader, byte[] classFile) {
         try {
-            byte[] woven = ConstructorWeaving.weave(loader, BinderInjection.METER_REGISTRY, classFile);
+            byte[] woven = DefineTimeWeaving.weave(classFile);
             definedWoven.add(loader);
             definedLoaders.add(new WeakReference<>(loader));
             return woven;
@@ -296,11 +296,15 @@ public final class MicrometerBridge implements AutoCloseable {
      * file and would drop the constructor hook if it were not woven again.
      */
     byte[] weave(ClassLoader loader, Class<?> meterRegistry, byte[] classFile) {
-        if (!woven.contains(meterRegistry) && !definedWoven.contains(loader)) {
+        boolean atDefinition = definedWoven.contains(loader);
+        if (!woven.contains(meterRegistry) && !atDefinition) {
             return null;
         }
         try {
-            return ConstructorWeaving.weave(loader, meterRegistry.getName(), classFile);
+            // The same weaving as the class has: a retransformation may not add or drop the
+            // definition-time hook method.
+            return atDefinition ? DefineTimeWeaving.weave(classFile)
+                    : ConstructorWeaving.weave(loader, meterRegistry.getName(), classFile);
         } catch (Throwable t) {
             weaveFailure = t;
             return null;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,6 +141,7 @@ class MicrometerBridgeTest {
     @Test
     void theWovenCodeNamesTheHookClassAsItIs() {
         assertEquals(RegistryHook.class.getName(), RegistryHook.CLASS_NAME);
+        assertDoesNotThrow(() -> RegistryHook.class.getMethod(RegistryHook.METHOD_NAME, Object.class));
         assertEquals(MeterBinding.class.getName().replace('.', '/'), BinderInjection.BINDER_SOURCE);
     }
 }
