@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
  * JDK types: it is a {@code BiConsumer<Object, Object[]>} taking the registry and a meter
  * description ({@link MeterSpec#toArray()}), and the values come from a {@link DoubleSupplier};
  * as a {@code Function<Object, Object>} it gives a composite registry's children (an
- * {@code Object[]}), or {@code null} for a registry that is no composite.
+ * {@code Object[]}), or for a registry that is no composite the number of its meters.
  * Keep it one class with no lambdas or nested classes: only this one class file is injected.
  */
 final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFunction<Object>, Function<Object, Object> {
@@ -77,12 +77,13 @@ final class MeterBinding implements BiConsumer<Object, Object[]>, ToDoubleFuncti
         return registry.config().namingConvention().name("u", Meter.Type.GAUGE, unit).endsWith(unit);
     }
 
+    /** A composite's children (an {@code Object[]}); for any other registry, how many meters it holds (an {@code Integer}). */
     @Override
     public Object apply(Object registry) {
         if (registry instanceof CompositeMeterRegistry) {
             return ((CompositeMeterRegistry) registry).getRegistries().toArray();
         }
-        return null;
+        return ((MeterRegistry) registry).getMeters().size();
     }
 
     @Override

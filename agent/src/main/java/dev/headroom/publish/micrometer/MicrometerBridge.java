@@ -59,6 +59,8 @@ import java.util.function.Supplier;
 public final class MicrometerBridge implements AutoCloseable {
 
     static final String METRICS = "io.micrometer.core.instrument.Metrics";
+    /** Ticks a registry in no composite may go without a meter of its own before it is bound anyway. */
+    static final int CONFIGURE_GRACE_TICKS = 10;
 
     private final Instrumentation inst;
     private final Consumer<String> report;
@@ -210,9 +212,13 @@ public final class MicrometerBridge implements AutoCloseable {
                     if (registry == null) {
                         it.remove();
                     } else if (r.arrivedTick < ticks && (pass == 1 || children(registry) != null)) {
+                        boolean covered = coveredByComposite(registry, 0);
+                        if (!covered && pass == 1 && !configured(registry, r)) {
+                            continue; // not configured yet: asked again next tick
+                        }
                         it.remove();
                         bound.add(r);
-                        if (coveredByComposite(registry, 0)) {
+                        if (covered) {
                             r.viaComposite = true;
                         } else {
                             bind(r, registry, specs);
@@ -394,12 +400,37 @@ public final class MicrometerBridge implements AutoCloseable {
         Object binder = binder(registry);
         if (binder instanceof Function) {
             try {
-                return (Object[]) ((Function<Object, Object>) binder).apply(registry);
+                Object answer = ((Function<Object, Object>) binder).apply(registry);
+                return answer instanceof Object[] ? (Object[]) answer : null;
             } catch (Throwable t) {
                 return null;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a registry outside any composite looks configured: it holds a meter (applications
+     * and frameworks add their MeterFilters before their first meter, or Micrometer warns them), or
+     * {@link #CONFIGURE_GRACE_TICKS} ticks went by without one. Spring Boot with
+     * {@code use-global-registry=false} configures its registry seconds after building it on a
+     * loaded machine: a meter bound one tick after construction missed its common tags.
+     */
+    @SuppressWarnings("unchecked")
+    private boolean configured(Object registry, Registry r) {
+        if (ticks - r.arrivedTick >= CONFIGURE_GRACE_TICKS) {
+            return true;
+        }
+        Object binder = binder(registry);
+        if (binder instanceof Function) {
+            try {
+                Object answer = ((Function<Object, Object>) binder).apply(registry);
+                return !(answer instanceof Integer) || (Integer) answer > 0;
+            } catch (Throwable t) {
+                return true;
+            }
+        }
+        return true;
     }
 
     /** Whether a bound composite (or a composite below one) has this registry among its children. */

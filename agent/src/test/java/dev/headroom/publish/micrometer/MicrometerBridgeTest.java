@@ -86,6 +86,8 @@ class MicrometerBridgeTest {
         List<String> standalone = r.lines("meter standalone ");
         assertEquals(7 + 4 + 2, standalone.size(), r.stdout());
         assertTrue(standalone.contains("meter standalone headroom.limit{} bytes " + LIMIT), r.stdout());
+        assertTrue(r.lines("meter unconfigured ").isEmpty(), "a registry without a meter waits for its "
+                + "configuration: " + r.stdout());
         assertTrue(r.lines("meter global ").contains("meter global headroom.limit{} bytes " + LIMIT), r.stdout());
         // A part first seen later gets its gauge on the next tick; values follow the latest reading.
         List<String> later = r.lines("meter later ");
