@@ -69,6 +69,7 @@ final class AgentRuntime implements Runnable {
     private final String how;
     private final LatestReading latest;
     private final MicrometerBridge bridge;
+    private final BridgeReports bridgeReports;
 
     private Console console;
     private EventLog eventLog = EventLog.none();
@@ -103,7 +104,8 @@ final class AgentRuntime implements Runnable {
     private volatile Snapshot lastReadingSnapshot;
 
     AgentRuntime(Options options, Instrumentation instrumentation, String how, LatestReading latest,
-                 MicrometerBridge bridge) {
+                 MicrometerBridge bridge, BridgeReports bridgeReports) {
+        this.bridgeReports = bridgeReports;
         this.options = options;
         this.instrumentation = instrumentation;
         this.how = how;
@@ -119,6 +121,9 @@ final class AgentRuntime implements Runnable {
         } catch (Throwable t) {
             // A bug of ours must end the agent, never the application.
             try {
+                if (bridgeReports != null) {
+                    bridgeReports.flushToStderr();
+                }
                 String message = "stopped after an internal error: " + t + where(t);
                 System.err.println("headroom: " + message);
                 eventLog.write(System.currentTimeMillis(), "problem", json -> {
@@ -146,6 +151,9 @@ final class AgentRuntime implements Runnable {
         // application that ends while the agent is still starting must not take the queued ones
         // with it (stop() drains them, within its bound).
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
+        if (bridgeReports != null) {
+            bridgeReports.ready(problems);
+        }
         sensor = new Sensor(options.procRoot(), options.cgroupRoot(), options.limitBytes(), problems);
 
         ownHeap = new OwnHeap(instrumentation);

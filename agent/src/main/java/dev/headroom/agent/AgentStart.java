@@ -4,11 +4,12 @@ import dev.headroom.config.OptionException;
 import dev.headroom.config.Options;
 import dev.headroom.config.OptionsParser;
 import dev.headroom.publish.LatestReading;
+import dev.headroom.publish.micrometer.MeterNames;
+import dev.headroom.publish.micrometer.MeterRegistryWatch;
 import dev.headroom.publish.micrometer.MicrometerBridge;
 
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * The agent's start, on its own thread: options, the Micrometer watch, then the runtime's loop.
@@ -24,7 +25,9 @@ final class AgentStart {
      * @param started cleared when the options are malformed, so a later attach with corrected
      *                options can start the agent
      */
-    static void run(String agentArgs, Instrumentation instrumentation, String how, AtomicBoolean started) {
+    static void run(String agentArgs, Instrumentation instrumentation, String how, AtomicBoolean started,
+                    MeterRegistryWatch watch) {
+        MicrometerBridge bridge = null;
         try {
             Options options;
             try {
@@ -37,18 +40,22 @@ final class AgentStart {
                 HeadroomAgent.OPTIONS_READ.countDown();
             }
             LatestReading latest = new LatestReading();
-            MicrometerBridge bridge = null;
+            BridgeReports reports = new BridgeReports(options.quiet());
             if (options.outputs().micrometer() && instrumentation != null) {
                 try {
-                    // The watch for MeterRegistry, and one look through the classes already
-                    // loaded (the application's main runs meanwhile and may have loaded it);
-                    // Byte Buddy is touched only once Micrometer shows up.
-                    bridge = MicrometerBridge.install(instrumentation, latest, new Say(options.quiet()));
+                    // Takes over the watch premain registered, and looks once through the classes
+                    // already loaded (an attach into a JVM that uses Micrometer already); Byte Buddy
+                    // is touched only once Micrometer shows up.
+                    MeterNames names = MeterNames.parse(options.outputs().meterNames());
+                    bridge = watch != null
+                            ? MicrometerBridge.install(instrumentation, watch, names, latest, reports)
+                            : MicrometerBridge.install(instrumentation, MeterRegistryWatch.register(instrumentation),
+                            names, latest, reports);
                 } catch (RuntimeException | LinkageError e) {
-                    new Say(options.quiet()).accept("Micrometer bridge is off: " + e);
+                    reports.accept("Micrometer bridge is off: " + e);
                 }
             }
-            new AgentRuntime(options, instrumentation, how, latest, bridge).run();
+            new AgentRuntime(options, instrumentation, how, latest, bridge, reports).run();
         } catch (Throwable t) {
             // Never let the agent disturb the application.
             try {
@@ -56,21 +63,16 @@ final class AgentStart {
             } catch (Throwable ignored) {
                 // stderr itself failed; there is nobody left to tell.
             }
-        }
-    }
-
-    /** The bridge's one-line problems, to stderr unless quiet. */
-    private static final class Say implements Consumer<String> {
-        private final boolean quiet;
-
-        Say(boolean quiet) {
-            this.quiet = quiet;
-        }
-
-        @Override
-        public void accept(String line) {
-            if (!quiet) {
-                System.err.println("headroom: " + line);
+        } finally {
+            if (bridge == null && watch != null) {
+                // No bridge (options malformed, micrometer=false, a failure): a MeterRegistry being
+                // defined stops waiting, and the watch goes.
+                watch.decided(null);
+                try {
+                    instrumentation.removeTransformer(watch);
+                } catch (Throwable ignored) {
+                    // Nothing was woven; a watch left in place only compares names.
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.headroom.agent;
 
+import dev.headroom.publish.micrometer.MeterRegistryWatch;
+
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>What runs here is measured (docs/performance.md, start): every class loaded from the agent's
  * jar on the application's main thread costs it a few hundred microseconds (lookup, inflate,
- * define, verify, all interpreted this early), so only this class, {@link Later} and
- * {@link AwaitOptions} load there. {@link Later} only calls {@link AgentStart}, so verifying it
- * loads nothing else. No lambda (the
+ * define, verify, all interpreted this early), so only this class, {@link Later},
+ * {@link AwaitOptions} and {@link MeterRegistryWatch} load there. {@link Later} only calls
+ * {@link AgentStart}, so verifying it loads nothing else. The watch is registered here, not on the
+ * agent's thread, because an application may build its first Micrometer registry in the first
+ * statement of {@code main}, before the agent's thread has run at all (issue 13). No lambda (the
  * first one of a JVM sets up java.lang.invoke, milliseconds on the main thread).
  */
 public final class HeadroomAgent {
@@ -46,7 +50,8 @@ public final class HeadroomAgent {
             // An application that ends at once must not take the agent's one line about a
             // malformed option with it: the exit waits until the options were read.
             Runtime.getRuntime().addShutdownHook(new Thread(new AwaitOptions(), "headroom-options"));
-            Thread thread = new Thread(new Later(agentArgs, instrumentation, how), "headroom");
+            MeterRegistryWatch watch = instrumentation == null ? null : MeterRegistryWatch.register(instrumentation);
+            Thread thread = new Thread(new Later(agentArgs, instrumentation, how, watch), "headroom");
             thread.setDaemon(true);
             thread.start();
         } catch (Throwable t) {
@@ -87,16 +92,18 @@ public final class HeadroomAgent {
         private final String agentArgs;
         private final Instrumentation instrumentation;
         private final String how;
+        private final MeterRegistryWatch watch;
 
-        Later(String agentArgs, Instrumentation instrumentation, String how) {
+        Later(String agentArgs, Instrumentation instrumentation, String how, MeterRegistryWatch watch) {
             this.agentArgs = agentArgs;
             this.instrumentation = instrumentation;
             this.how = how;
+            this.watch = watch;
         }
 
         @Override
         public void run() {
-            AgentStart.run(agentArgs, instrumentation, how, STARTED);
+            AgentStart.run(agentArgs, instrumentation, how, STARTED, watch);
         }
     }
 }

@@ -31,6 +31,18 @@ final class ProblemReporter implements Sensor.Problems {
         if (count > 1) {
             return;
         }
+        write(source, message);
+    }
+
+    /**
+     * For a source that already says each of its problems once (the Micrometer bridge, which has
+     * several distinct ones): every message is written.
+     */
+    synchronized void reportEach(String source, String message) {
+        write(source, message);
+    }
+
+    private void write(String source, String message) {
         console.say(source + ": " + message + " (reported once; the agent goes on)");
         eventLog.write(clock.getAsLong(), "problem", json -> {
             json.writeStringField("source", source);

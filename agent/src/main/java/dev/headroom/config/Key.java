@@ -59,6 +59,8 @@ public enum Key {
             "How long after start the service counts as settled: the first measured budget (each part's peak, the heap ceiling they leave) is written then, and again when a peak grows materially."),
 
     MICROMETER("micrometer", Kind.BOOLEAN, "true", "Bridge meters into the application's Micrometer registries."),
+    METER_NAMES("meterNames", Kind.STRING, "headroom",
+            "Names of the bridged meters: headroom (headroom.*), otel (the OpenTelemetry semantic conventions' container.memory.* and k8s.container.memory.limit.current where they define one), or both."),
     JMX("jmx", Kind.BOOLEAN, "true", "Register the dev.headroom:type=Headroom MBean."),
     JFR("jfr", Kind.BOOLEAN, "true", "Emit JFR events into any running recording.");
 

@@ -51,11 +51,12 @@ public record Options(
     }
 
     /**
-     * Where the agent publishes: flight file, termination log, Micrometer, JMX, JFR; and when the
-     * measured budget is first said ({@code budgetWarmupMillis} after start).
+     * Where the agent publishes: flight file, termination log, Micrometer (and its meters' names:
+     * {@code headroom}, {@code otel} or {@code both}), JMX, JFR; and when the measured budget is
+     * first said ({@code budgetWarmupMillis} after start).
      */
     public record Outputs(Path flightFile, int flightHistory, String terminationLog, boolean micrometer,
-                          boolean jmx, boolean jfr, long budgetWarmupMillis) {
+                          String meterNames, boolean jmx, boolean jfr, long budgetWarmupMillis) {
     }
 
     /** The defaults, as if no option had been given anywhere. */

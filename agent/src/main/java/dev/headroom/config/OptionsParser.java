@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -95,8 +96,13 @@ public final class OptionsParser {
         if (terminationLog.isEmpty()) {
             throw new OptionException(message(Key.TERMINATION_LOG, terminationLog, "auto, off, or a path"));
         }
+        String meterNames = raw.getOrDefault(Key.METER_NAMES, Key.METER_NAMES.defaultValue()).trim()
+                .toLowerCase(Locale.ROOT);
+        if (!List.of("headroom", "otel", "both").contains(meterNames)) {
+            throw new OptionException(message(Key.METER_NAMES, meterNames, "headroom, otel or both"));
+        }
         Options.Outputs outputs = new Options.Outputs(path(Key.FLIGHT_FILE, raw), integer(Key.FLIGHT_HISTORY, raw),
-                terminationLog, bool(Key.MICROMETER, raw), bool(Key.JMX, raw), bool(Key.JFR, raw),
+                terminationLog, bool(Key.MICROMETER, raw), meterNames, bool(Key.JMX, raw), bool(Key.JFR, raw),
                 duration(Key.BUDGET_WARMUP, raw));
         return new Options(interval, duration(Key.SNAPSHOT_EVERY, raw), duration(Key.NMT_EVERY, raw),
                 path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),

@@ -279,6 +279,10 @@ class OptionsParserFuzzTest {
                 String t = pick(r, "auto", "off", "/dev/termination-log", path(r));
                 yield new Value(t, t.trim());
             }
+            case METER_NAMES -> {
+                String n = pick(r, "headroom", "otel", "both");
+                yield new Value(pad + (r.nextBoolean() ? n.toUpperCase(Locale.ROOT) : n) + pad, n);
+            }
         };
     }
 
@@ -339,6 +343,7 @@ class OptionsParserFuzzTest {
             case TERMINATION_LOG -> o.outputs().terminationLog();
             case BUDGET_WARMUP -> o.outputs().budgetWarmupMillis();
             case MICROMETER -> o.outputs().micrometer();
+            case METER_NAMES -> o.outputs().meterNames();
             case JMX -> o.outputs().jmx();
             case JFR -> o.outputs().jfr();
         };

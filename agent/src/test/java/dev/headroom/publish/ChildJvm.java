@@ -31,7 +31,8 @@ public final class ChildJvm {
     public static String classPath(Predicate<String> keep) {
         List<String> kept = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (keep.test(entry)) {
+            // The jar's own name: a checkout's path may hold any word (a worktree named wt-micrometer).
+            if (keep.test(java.nio.file.Path.of(entry).getFileName().toString())) {
                 kept.add(entry);
             }
         }
@@ -42,7 +43,7 @@ public final class ChildJvm {
     public static List<String> classPathEntries(String word) {
         List<String> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (entry.contains(word)) {
+            if (java.nio.file.Path.of(entry).getFileName().toString().contains(word)) {
                 out.add(entry);
             }
         }

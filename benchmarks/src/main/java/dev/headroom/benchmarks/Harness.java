@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * Measures the agent the way a user judges it, in separate JVMs, and prints Markdown sections for
  * docs/performance.md. {@code benchmarks/run} calls it once per section.
  *
- * <pre>Harness machine | jmh &lt;results.json&gt; | cpu [pairs] [seconds] | start [pairs] | throughput [pairs]
+ * <pre>Harness machine | jmh &lt;results.json&gt; | cpu [pairs] [seconds] | start [pairs] | micrometerStart [pairs] | throughput [pairs]
  *        | timeliness [runs] | dump | footprint</pre>
  * System properties: {@code agent} (the agent jar), {@code samples} (the sample apps jar), {@code work}
  * (a scratch directory).
@@ -47,6 +47,7 @@ public final class Harness {
             case "jmh" -> Jmh.table(Path.of(args[1]));
             case "cpu" -> h.cpu(n > 0 ? n : 3, args.length > 2 ? Integer.parseInt(args[2]) : 60);
             case "start" -> h.start(n > 0 ? n : 25);
+            case "micrometerStart" -> h.micrometerStart(n > 0 ? n : 25);
             case "throughput" -> h.throughput(n > 0 ? n : 6);
             case "throughput-attach" -> h.throughputAttach(n > 0 ? n : 4);
             case "timeliness" -> h.timeliness(n > 0 ? n : 5);
@@ -257,6 +258,54 @@ public final class Harness {
         System.out.printf(Locale.ROOT, "| Headroom beyond an empty agent | | | %.0f ms |%n", d - median(emptyDiffs));
         System.out.printf(Locale.ROOT, "%nBudget: at most 60 ms. Measured: %.0f ms (of which %.0f ms any agent costs) — %s.%n", d,
                 median(emptyDiffs), d <= 60 ? "met" : "NOT met");
+    }
+
+    /**
+     * The same pairs for an application with Micrometer ({@code MicrometerHello}: builds a
+     * Prometheus registry, scrapes once, exits): with Micrometer, the agent weaves
+     * {@code MeterRegistry} on the application's thread as the class is defined (issue 13), so
+     * this is the start an application with Micrometer pays. The class path of Micrometer comes
+     * from {@code -DmicrometerClasspath} (benchmarks/run asks Maven for sample-apps' class path).
+     */
+    void micrometerStart(int pairs) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("micrometer-start"));
+        String cp = samples + java.io.File.pathSeparator + System.getProperty("micrometerClasspath");
+        List<String> hello = List.of("-cp", cp, "dev.headroom.samples.MicrometerHello");
+        List<String> plain = java(List.of(), hello);
+        List<String> agentOnly = java(List.of("-javaagent:" + agent), hello);
+        for (int i = 0; i < 3; i++) {
+            wallMillis(dir, plain);
+            wallMillis(dir, agentOnly);
+        }
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        List<Double> diffs = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            double w;
+            double n;
+            if (i % 2 == 0) {
+                w = wallMillis(dir, agentOnly);
+                n = wallMillis(dir, plain);
+            } else {
+                n = wallMillis(dir, plain);
+                w = wallMillis(dir, agentOnly);
+            }
+            with.add(w);
+            without.add(n);
+            diffs.add(w - n);
+        }
+        System.out.printf(Locale.ROOT, "`java -cp headroom-sample-apps.jar:<Micrometer 1.17 with its Prometheus registry>"
+                + " dev.headroom.samples.MicrometerHello` (builds a `PrometheusMeterRegistry`, scrapes once, exits) with"
+                + " `-javaagent:headroom-agent.jar` (default options) and without; wall time from process start to exit,"
+                + " %d pairs in alternating order after 3 warm-up pairs.%n%n", pairs);
+        System.out.println("| | with agent | without | added by the agent |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| median | %.0f ms | %.0f ms | **%.0f ms** (median of paired differences) |%n",
+                median(with), median(without), median(diffs));
+        System.out.printf(Locale.ROOT, "| quartiles of the paired differences | | | %.0f … %.0f ms |%n",
+                percentile(diffs, 25), percentile(diffs, 75));
+        System.out.printf(Locale.ROOT, "| min … max | %.0f … %.0f ms | %.0f … %.0f ms | |%n",
+                Collections.min(with), Collections.max(with), Collections.min(without), Collections.max(without));
     }
 
     private double wallMillis(Path dir, List<String> command) throws Exception {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,7 +38,7 @@ class PublishSpringPrometheusIT {
     private static final Path SPRING_JAR = Path.of(System.getProperty("it.springServiceJar",
             "../sample-apps/spring-service/target/spring-service.jar"));
     private static final Path DOCS = Path.of(System.getProperty("it.docsDir", "../docs"));
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+    private static final Path PROMETHEUS = PrometheusServer.PROMETHEUS;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -83,7 +81,7 @@ class PublishSpringPrometheusIT {
 
             assumeTrue(Files.isExecutable(PROMETHEUS), "no " + PROMETHEUS + " (Debian package prometheus)");
             try (PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"),
-                    "127.0.0.1:" + port, DOCS.resolve("prometheus-rules.yml"))) {
+                    "spring-service", "/actuator/prometheus", "127.0.0.1:" + port, DOCS.resolve("prometheus-rules.yml"))) {
                 String query = prometheus.base + "/api/v1/query?query="
                         + URLEncoder.encode("headroom_working_set_bytes", StandardCharsets.UTF_8);
                 String answer = await("Prometheus has scraped the working set", Duration.ofSeconds(90), service,
@@ -107,9 +105,7 @@ class PublishSpringPrometheusIT {
     // --- helpers ---
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return PrometheusServer.freePort();
     }
 
     private String get(String url) {
@@ -208,72 +204,6 @@ class PublishSpringPrometheusIT {
 
         String stderrText() throws IOException {
             return Files.readString(stderr);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    /** A real Prometheus server on 127.0.0.1 with a temporary configuration and storage. */
-    static final class PrometheusServer implements AutoCloseable {
-        final Process process;
-        final String base;
-        final Path dir;
-
-        private PrometheusServer(Process process, String base, Path dir) {
-            this.process = process;
-            this.base = base;
-            this.dir = dir;
-        }
-
-        static PrometheusServer start(Path dir, String target, Path rules) throws Exception {
-            Files.createDirectories(dir.resolve("data"));
-            Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, """
-                    global:
-                      scrape_interval: 1s
-                      scrape_timeout: 1s
-                      evaluation_interval: 1s
-                    rule_files:
-                      - %s
-                    scrape_configs:
-                      - job_name: spring-service
-                        metrics_path: /actuator/prometheus
-                        static_configs:
-                          - targets: ['%s']
-                    """.formatted(rules.toAbsolutePath(), target));
-            int port = freePort();
-            Process p = new ProcessBuilder(PROMETHEUS.toString(),
-                    "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-            PrometheusServer server = new PrometheusServer(p, "http://127.0.0.1:" + port, dir);
-            HttpClient http = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + "/-/ready"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return server;
-                    }
-                } catch (IOException notYet) {
-                    // Still starting.
-                }
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    server.close();
-                    throw new AssertionError("Prometheus never became ready:\n"
-                            + Files.readString(dir.resolve("prometheus.log")));
-                }
-                Thread.sleep(200);
-            }
         }
 
         @Override

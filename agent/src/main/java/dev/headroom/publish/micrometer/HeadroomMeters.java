@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -28,6 +29,8 @@ final class HeadroomMeters {
 
     static final String BYTES = "bytes";
     static final String SECONDS = "seconds";
+    /** The unit the OpenTelemetry semantic conventions give their memory metrics (UCUM bytes). */
+    static final String OTEL_BYTES = "By";
 
     /** The {@code kind} tags of {@code headroom.pressure.events}, as the kernel's files name them. */
     static final List<String> PRESSURE_KINDS = List.of("oom", "oom_kill", "high", "max", "failcnt");
@@ -38,27 +41,50 @@ final class HeadroomMeters {
     private final Set<String> pressureKinds = new HashSet<>();
 
     HeadroomMeters(Supplier<Reading> readings) {
+        this(readings, MeterNames.HEADROOM);
+    }
+
+    HeadroomMeters(Supplier<Reading> readings, MeterNames names) {
         this.readings = readings;
-        specs.add(MeterSpec.gauge("headroom.limit", BYTES,
+        // The OpenTelemetry names are those of semantic-conventions model/k8s/metrics.yaml and
+        // model/container/metrics.yaml (docs/metrics.md gives each one's stability); their unit is
+        // UCUM's By.
+        fixed(names, "headroom.limit", "k8s.container.memory.limit.current",
                 "The container's memory limit (cgroup memory.max or memory.limit_in_bytes, or the limit "
                         + "option); NaN when no limit is set",
-                () -> limit(readings.get())));
-        specs.add(MeterSpec.gauge("headroom.working.set", BYTES,
+                () -> limit(readings.get()));
+        fixed(names, "headroom.working.set", "container.memory.working_set",
                 "The container's working set as the kubelet computes it: cgroup usage minus inactive file "
                         + "pages. Node-pressure evictions and kubectl top use it; the kill risk is "
                         + "headroom.unreclaimable",
-                () -> workingSet(readings.get())));
-        specs.add(MeterSpec.gauge("headroom.unreclaimable", BYTES,
-                "Memory the kernel cannot reclaim before its OOM killer runs: usage minus clean page cache "
-                        + "and reclaimable slab. The level, the forecast and the headroom are built on it",
-                () -> unreclaimable(readings.get())));
-        specs.add(MeterSpec.gauge("headroom.usage", BYTES,
+                () -> workingSet(readings.get()));
+        if (names.headroom()) {
+            specs.add(MeterSpec.gauge("headroom.unreclaimable", BYTES,
+                    "Memory the kernel cannot reclaim before its OOM killer runs: usage minus clean page cache "
+                            + "and reclaimable slab. The level, the forecast and the headroom are built on it",
+                    () -> unreclaimable(readings.get())));
+        }
+        fixed(names, "headroom.usage", "container.memory.usage",
                 "The cgroup's memory usage including all page cache (memory.current or "
                         + "memory.usage_in_bytes); NaN without a memory cgroup",
-                () -> usage(readings.get())));
-        specs.add(MeterSpec.gauge("headroom.headroom", BYTES,
-                "Limit minus unreclaimable memory: what is left before the OOM kill; NaN when no limit is set",
-                () -> headroom(readings.get())));
+                () -> usage(readings.get()));
+        if (names.headroom()) {
+            specs.add(MeterSpec.gauge("headroom.headroom", BYTES,
+                    "Limit minus unreclaimable memory: what is left before the OOM kill; NaN when no limit is set",
+                    () -> headroom(readings.get())));
+        }
+        if (names.otel()) {
+            // The convention defines available as limit minus working set (model/container/metrics.yaml),
+            // not Headroom's limit minus unreclaimable memory: published as the convention says.
+            specs.add(MeterSpec.gauge("container.memory.available", OTEL_BYTES,
+                    "Limit minus working set, as the OpenTelemetry convention defines it; NaN when no limit is set",
+                    () -> workingSetAvailable(readings.get())));
+            // No headroom.* meter of its own: the breakdown's parts split the working set finer.
+            specs.add(MeterSpec.gauge("container.memory.rss", OTEL_BYTES,
+                    "Anonymous memory of the cgroup (memory.stat anon on v2, total_rss on v1), as cAdvisor's "
+                            + "container_memory_rss; NaN without a memory cgroup",
+                    () -> rss(readings.get())));
+        }
         specs.add(MeterSpec.gauge("headroom.time.to.limit", SECONDS,
                 "Forecast time until the unreclaimable memory reaches the limit; NaN when it is not heading there",
                 () -> timeToLimit(readings.get())));
@@ -83,6 +109,17 @@ final class HeadroomMeters {
                 "The largest heap the limit leaves room for with non-heap at its measured peak (the measured "
                         + "budget); NaN until the service has settled or without a limit",
                 () -> heapCeiling(readings.get())));
+    }
+
+    /** A byte gauge under its Headroom name, its OpenTelemetry name, or both, as the option says. */
+    private void fixed(MeterNames names, String headroomName, String otelName, String description,
+                       DoubleSupplier value) {
+        if (names.headroom()) {
+            specs.add(MeterSpec.gauge(headroomName, BYTES, description, value));
+        }
+        if (names.otel()) {
+            specs.add(MeterSpec.gauge(otelName, OTEL_BYTES, description, value));
+        }
     }
 
     /** Adds the meters the latest reading shows for the first time. Returns whether any were added. */
@@ -178,11 +215,27 @@ final class HeadroomMeters {
         return known(r.snapshot().cgroup().usageBytes());
     }
 
+    static double rss(Reading r) {
+        if (r == null || r.snapshot() == null || r.snapshot().cgroup() == null
+                || r.snapshot().cgroup().stat() == null) {
+            return Double.NaN;
+        }
+        return known(r.snapshot().cgroup().stat().anon());
+    }
+
     static double headroom(Reading r) {
         if (r == null || r.snapshot() == null || !r.snapshot().limited()) {
             return Double.NaN;
         }
         return r.snapshot().headroomBytes();
+    }
+
+    /** Limit minus working set (the OpenTelemetry convention's container.memory.available). */
+    static double workingSetAvailable(Reading r) {
+        if (r == null || r.snapshot() == null || !r.snapshot().limited()) {
+            return Double.NaN;
+        }
+        return r.snapshot().limitBytes() - r.snapshot().workingSetBytes();
     }
 
     static double timeToLimit(Reading r) {

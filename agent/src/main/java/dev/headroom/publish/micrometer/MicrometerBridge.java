@@ -25,14 +25,16 @@ import java.util.function.Supplier;
  * {@code -javaagent} and whatever class loader the application's Micrometer lives in.
  *
  * <ol>
- * <li>{@link MeterRegistryWatch} notices when a loader defines {@code MeterRegistry}. Until then
- *     nothing else happens, and no Byte Buddy class is loaded.</li>
- * <li>The bridge's thread ({@code headroom-micrometer}, started then, ending when idle)
- *     retransforms that {@code MeterRegistry} so its constructor, which every registry runs, hands
- *     the new registry to {@link RegistryHook}. It also takes {@code Metrics.globalRegistry}, which
- *     may exist already. An application that constructs a registry in the few hundred milliseconds
- *     this takes (or before an attach) is still reached through the global registry when it adds
- *     the registry there, as Spring Boot does by default.</li>
+ * <li>{@link MeterRegistryWatch}, registered by {@code premain} before the application's
+ *     {@code main}, sees each loader define {@code MeterRegistry} and, in that same call, has the
+ *     bridge weave its constructor (which every registry runs) to hand each new registry to
+ *     {@link RegistryHook}. The class never exists uninstrumented, so no registry escapes: not
+ *     one built by the first statement of {@code main}, not one in a child loader, not the global
+ *     composite. Until a loader defines {@code MeterRegistry} nothing else happens, and no Byte
+ *     Buddy class is loaded. After an attach, a {@code MeterRegistry} loaded already is
+ *     retransformed on the bridge's thread ({@code headroom-micrometer}, started then, ending
+ *     when idle), and the registries built before are reached through
+ *     {@code Metrics.globalRegistry}.</li>
  * <li>A registry is bound on the agent's tick after the one that first saw it (so at least one
  *     tick interval after its construction), through {@link MeterBinding} defined in its loader;
  *     every bound registry then gets the meters found since. Binding waits because registries are
@@ -57,10 +59,13 @@ import java.util.function.Supplier;
 public final class MicrometerBridge implements AutoCloseable {
 
     static final String METRICS = "io.micrometer.core.instrument.Metrics";
+    /** Ticks a registry in no composite may go without a meter of its own before it is bound anyway. */
+    static final int CONFIGURE_GRACE_TICKS = 10;
 
     private final Instrumentation inst;
     private final Consumer<String> report;
     private final Supplier<Reading> readings;
+    private final MeterNames names;
     /** Made on the first tick that has a registry to feed: an application without Micrometer never pays for it. */
     private HeadroomMeters meters;
     private MeterRegistryWatch watch;
@@ -78,6 +83,11 @@ public final class MicrometerBridge implements AutoCloseable {
         }
     };
 
+    /**
+     * Loaders whose {@code MeterRegistry} was just woven, for the tick to initialise their
+     * {@code Metrics} (never from inside the transformer, while the loader is defining a class).
+     */
+    private final ConcurrentLinkedQueue<WeakReference<ClassLoader>> definedLoaders = new ConcurrentLinkedQueue<>();
     /** Registries from the constructor hook, in any thread; drained on the tick. */
     private final ConcurrentLinkedQueue<WeakReference<Object>> arrived = new ConcurrentLinkedQueue<>();
     /** The tick thread's own lists: registries waiting for their tick, and those bound. */
@@ -85,7 +95,10 @@ public final class MicrometerBridge implements AutoCloseable {
     private final List<Registry> bound = new ArrayList<>();
     private long ticks;
 
-    /** {@code MeterRegistry} classes woven (or being woven); weak, so an undeployed application goes. */
+    /** Loaders whose {@code MeterRegistry} was woven as it was defined; weak, so an undeployed application goes. */
+    private final Set<ClassLoader> definedWoven =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** {@code MeterRegistry} classes retransformed (or being retransformed) after an attach. */
     private final Set<Class<?>> woven = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile Throwable weaveFailure;
@@ -102,8 +115,10 @@ public final class MicrometerBridge implements AutoCloseable {
         }
     };
 
-    private MicrometerBridge(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
+    private MicrometerBridge(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report,
+                             MeterNames names) {
         this.inst = inst;
+        this.names = names;
         this.report = report;
         this.readings = readings;
     }
@@ -121,17 +136,27 @@ public final class MicrometerBridge implements AutoCloseable {
     }
 
     /**
-     * Starts watching for Micrometer. Cheap: registers one transformer and looks once through the
-     * classes already loaded (for an attach into a JVM that has Micrometer already).
+     * Starts watching for Micrometer with a watch of its own (an attach, a test). Cheap: registers
+     * one transformer and looks once through the classes already loaded.
      *
      * @param readings the agent's latest reading ({@code null} before the first tick)
      * @param report   takes the one-line problems to tell the user, each said once
      */
     public static MicrometerBridge install(Instrumentation inst, Supplier<Reading> readings, Consumer<String> report) {
-        MicrometerBridge bridge = new MicrometerBridge(inst, readings, report);
+        return install(inst, MeterRegistryWatch.register(inst), MeterNames.HEADROOM, readings, report);
+    }
+
+    /**
+     * Takes over from a watch registered earlier (by {@code premain}, before the application's
+     * {@code main}), then looks once through the classes already loaded: a {@code MeterRegistry}
+     * defined before the watch (an attach) is retransformed on the bridge's thread.
+     */
+    public static MicrometerBridge install(Instrumentation inst, MeterRegistryWatch watch, MeterNames names,
+                                           Supplier<Reading> readings, Consumer<String> report) {
+        MicrometerBridge bridge = new MicrometerBridge(inst, readings, report, names);
         RegistryHook.hook = bridge.hook;
-        bridge.watch = new MeterRegistryWatch(bridge);
-        inst.addTransformer(bridge.watch, true);
+        bridge.watch = watch;
+        watch.decided(bridge);
         bridge.scanLoaded();
         return bridge;
     }
@@ -140,7 +165,13 @@ public final class MicrometerBridge implements AutoCloseable {
     private void scanLoaded() {
         MicrometerBridge bridge = this;
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (BinderInjection.METER_REGISTRY.equals(c.getName())) {
+            if (BinderInjection.METER_REGISTRY.equals(c.getName()) && !definedWoven.contains(c.getClassLoader())) {
+                if (watch.waitedInVain()) {
+                    reportOnce("late", "Micrometer bridge: MeterRegistry was defined before the agent had read "
+                            + "its options (waited " + MeterRegistryWatch.DECISION_WAIT_MILLIS + " ms); registries "
+                            + "built until it is instrumented get Headroom meters only if they join "
+                            + "Metrics.globalRegistry");
+                }
                 bridge.worker().execute(() -> bridge.weaveLoaded(c));
             }
         }
@@ -153,11 +184,14 @@ public final class MicrometerBridge implements AutoCloseable {
     public void tick() {
         try {
             ticks++;
+            for (WeakReference<ClassLoader> ref; (ref = definedLoaders.poll()) != null; ) {
+                initialiseGlobalRegistry(ref.get());
+            }
             if (meters == null) {
                 if (arrived.isEmpty() && waiting.isEmpty() && bound.isEmpty()) {
                     return; // no registry yet: nothing to make meters for
                 }
-                meters = new HeadroomMeters(readings);
+                meters = new HeadroomMeters(readings, names);
             }
             meters.discover();
             List<MeterSpec> specs = meters.specs();
@@ -178,9 +212,13 @@ public final class MicrometerBridge implements AutoCloseable {
                     if (registry == null) {
                         it.remove();
                     } else if (r.arrivedTick < ticks && (pass == 1 || children(registry) != null)) {
+                        boolean covered = coveredByComposite(registry, 0);
+                        if (!covered && pass == 1 && !configured(registry, r)) {
+                            continue; // not configured yet: asked again next tick
+                        }
                         it.remove();
                         bound.add(r);
-                        if (coveredByComposite(registry, 0)) {
+                        if (covered) {
                             r.viaComposite = true;
                         } else {
                             bind(r, registry, specs);
@@ -199,6 +237,21 @@ public final class MicrometerBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes sure the loader's {@code Metrics.globalRegistry} exists, so that its constructor hands
+     * it to the bridge. An application that never touches it still has it bound: the registries
+     * other agents add there see Headroom's meters (the OpenTelemetry Java agent's Micrometer
+     * bridge adds its registry to it as {@code Metrics} is initialised, docs/metrics.md).
+     */
+    private void initialiseGlobalRegistry(ClassLoader loader) {
+        try {
+            Class.forName(METRICS, true, loader);
+        } catch (Throwable t) {
+            reportOnce("global " + loaderName(loader), "Micrometer bridge: Metrics.globalRegistry of "
+                    + loaderName(loader) + " could not be made: " + t);
+        }
+    }
+
     @Override
     public void close() {
         inst.removeTransformer(watch);
@@ -214,56 +267,64 @@ public final class MicrometerBridge implements AutoCloseable {
 
     // --- from the application's threads ---
 
-    void meterRegistryDefined(ClassLoader loader) {
-        // Weak: the task must not keep an application's loader alive if it is undeployed meanwhile.
-        WeakReference<ClassLoader> ref = new WeakReference<>(loader);
-        boolean boot = loader == null;
-        worker().execute(() -> {
-            ClassLoader l = ref.get();
-            if (l != null || boot) {
-                weaveLoaded(find(l));
-            }
-        });
-    }
-
     private void registryConstructed(Object registry) {
         arrived.add(new WeakReference<>(registry));
     }
 
-    /** Called by the watch during the retransformation {@link #weaveLoaded} asked for. */
+    /**
+     * Called by the watch while a loader defines {@code MeterRegistry}, on that loader's thread:
+     * the woven class file, or {@code null} (the class as it is) when weaving failed, which is said
+     * once with the reason.
+     */
+    byte[] weaveDefined(ClassLoader loader, byte[] classFile) {
+        try {
+            byte[] woven = DefineTimeWeaving.weave(classFile);
+            definedWoven.add(loader);
+            definedLoaders.add(new WeakReference<>(loader));
+            return woven;
+        } catch (Throwable t) {
+            weaveFailure = t;
+            reportOnce("weave " + loaderName(loader), "Micrometer bridge: could not instrument MeterRegistry in "
+                    + loaderName(loader) + ": " + t + "; registries built there get Headroom meters only if they "
+                    + "join Metrics.globalRegistry");
+            return null;
+        } finally {
+            synchronized (this) {
+                wovenCount++;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Called by the watch during a retransformation of {@code MeterRegistry}: the one the bridge
+     * asks for after an attach, or anyone else's, which starts again from the original class
+     * file and would drop the constructor hook if it were not woven again.
+     */
     byte[] weave(ClassLoader loader, Class<?> meterRegistry, byte[] classFile) {
-        if (!woven.contains(meterRegistry)) {
+        boolean atDefinition = definedWoven.contains(loader);
+        if (!woven.contains(meterRegistry) && !atDefinition) {
             return null;
         }
         try {
-            return ConstructorWeaving.weave(loader, meterRegistry.getName(), classFile);
+            // The same weaving as the class has: a retransformation may not add or drop the
+            // definition-time hook method.
+            return atDefinition ? DefineTimeWeaving.weave(classFile)
+                    : ConstructorWeaving.weave(loader, meterRegistry.getName(), classFile);
         } catch (Throwable t) {
             weaveFailure = t;
             return null;
         }
     }
 
-    // --- on the bridge's thread ---
-
-    /** The {@code MeterRegistry} this loader defined (waiting, if need be, for it to be defined). */
-    private Class<?> find(ClassLoader loader) {
-        try {
-            Class<?> c = Class.forName(BinderInjection.METER_REGISTRY, false, loader);
-            if (c.getClassLoader() == loader) {
-                return c;
-            }
-        } catch (Throwable notThere) {
-            // A loader that delegates oddly: look among the loaded classes instead.
+    private static String loaderName(ClassLoader loader) {
+        if (loader == null) {
+            return "the boot class loader";
         }
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.getClassLoader() == loader && BinderInjection.METER_REGISTRY.equals(c.getName())) {
-                return c;
-            }
-        }
-        reportOnce("find", "Micrometer bridge: MeterRegistry was loaded by " + loader
-                + " but could not be found there; its registries get no Headroom meters");
-        return null;
+        return loader.getName() != null ? "class loader " + loader.getName() : loader.getClass().getName();
     }
+
+    // --- on the bridge's thread ---
 
     private void weaveLoaded(Class<?> meterRegistry) {
         if (meterRegistry == null || !woven.add(meterRegistry)) {
@@ -280,6 +341,7 @@ public final class MicrometerBridge implements AutoCloseable {
                 reportOnce("weave", "Micrometer bridge: could not instrument MeterRegistry: " + failure
                         + "; only Metrics.globalRegistry gets Headroom meters");
             }
+            // Built before the weave (an attach): reached as the global composite and its children.
             Object global = Class.forName(METRICS, true, meterRegistry.getClassLoader())
                     .getField("globalRegistry").get(null);
             arrived.add(new WeakReference<>(global));
@@ -338,12 +400,37 @@ public final class MicrometerBridge implements AutoCloseable {
         Object binder = binder(registry);
         if (binder instanceof Function) {
             try {
-                return (Object[]) ((Function<Object, Object>) binder).apply(registry);
+                Object answer = ((Function<Object, Object>) binder).apply(registry);
+                return answer instanceof Object[] ? (Object[]) answer : null;
             } catch (Throwable t) {
                 return null;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a registry outside any composite looks configured: it holds a meter (applications
+     * and frameworks add their MeterFilters before their first meter, or Micrometer warns them), or
+     * {@link #CONFIGURE_GRACE_TICKS} ticks went by without one. Spring Boot with
+     * {@code use-global-registry=false} configures its registry seconds after building it on a
+     * loaded machine: a meter bound one tick after construction missed its common tags.
+     */
+    @SuppressWarnings("unchecked")
+    private boolean configured(Object registry, Registry r) {
+        if (ticks - r.arrivedTick >= CONFIGURE_GRACE_TICKS) {
+            return true;
+        }
+        Object binder = binder(registry);
+        if (binder instanceof Function) {
+            try {
+                Object answer = ((Function<Object, Object>) binder).apply(registry);
+                return !(answer instanceof Integer) || (Integer) answer > 0;
+            } catch (Throwable t) {
+                return true;
+            }
+        }
+        return true;
     }
 
     /** Whether a bound composite (or a composite below one) has this registry among its children. */
@@ -388,6 +475,14 @@ public final class MicrometerBridge implements AutoCloseable {
             MeterSpec spec = specs.get(r.next);
             try {
                 binding.accept(registry, spec.toArray());
+            } catch (LinkageError tooOld) {
+                // The binder links against the application's Micrometer on first use: a method it
+                // calls is missing (Gauge.Builder.strongReference came in 1.1).
+                r.next = Integer.MAX_VALUE;
+                reportOnce("old " + registry.getClass().getName(), "Micrometer bridge: cannot bind "
+                        + registry.getClass().getName() + ": its Micrometer is too old for Headroom's meters "
+                        + "(1.1 or later is needed): " + tooOld);
+                return;
             } catch (Throwable t) {
                 reportOnce("refused " + registry.getClass().getName(), "Micrometer registry "
                         + registry.getClass().getName() + " refused " + spec.id() + ": " + t

@@ -15,8 +15,26 @@ public final class RegistryHook {
     /** The name the woven code looks up; a test keeps it equal to this class's name. */
     static final String CLASS_NAME = "dev.headroom.publish.micrometer.RegistryHook";
 
+    /** The method the code woven at definition calls (DefineTimeWeaving); a test keeps it equal. */
+    static final String METHOD_NAME = "constructed";
+
     /** Takes each constructed {@code MeterRegistry}; {@code null} when no bridge is installed. */
     public static volatile Consumer<Object> hook;
+
+    /**
+     * Called, through reflection, by the constructor of a {@code MeterRegistry} woven as it was
+     * defined. Never throws: the application's registry is being constructed.
+     */
+    public static void constructed(Object registry) {
+        Consumer<Object> h = hook;
+        if (h != null) {
+            try {
+                h.accept(registry);
+            } catch (Throwable ignored) {
+                // The bridge only queues the registry; nothing here may reach the application.
+            }
+        }
+    }
 
     private RegistryHook() {
     }

@@ -41,6 +41,7 @@ public final class BridgeChild {
             case "isolated" -> isolated(bridge, args[1]);
             case "attach" -> attach(bridge);
             case "failing" -> failing(bridge);
+            case "first" -> first(bridge, args[1]);
             default -> throw new IllegalArgumentException(scenario);
         }
         System.out.println("done");
@@ -72,13 +73,17 @@ public final class BridgeChild {
         // A child of the global registry: it gets the meters through the composite.
         Class.forName(MICROMETER + "Metrics").getMethod("addRegistry", Class.forName(MICROMETER + "MeterRegistry"))
                 .invoke(null, simple);
-        // A registry in no composite: bound directly.
+        // A registry in no composite, which the application uses: bound directly.
         Object standalone = construct(app, "simple.SimpleMeterRegistry");
+        counter(standalone, "app.requests");
+        // Built, but neither used nor configured yet: not bound on the next tick.
+        Object unconfigured = construct(app, "simple.SimpleMeterRegistry");
         bridge.tick();
         print("beforeSecondTick", simple);
         bridge.tick();
         print("simple", simple);
         print("standalone", standalone);
+        print("unconfigured", unconfigured);
         print("global", Class.forName(MICROMETER + "Metrics").getField("globalRegistry").get(null));
         // A part seen for the first time appears on the next tick.
         List<Part> parts = new ArrayList<>(ReadingFixture.parts());
@@ -101,10 +106,32 @@ public final class BridgeChild {
             Class.forName(MICROMETER + "MeterRegistry", true, loader);
             require(bridge.awaitWoven(1, 60_000), "MeterRegistry woven");
             Object simple = construct(loader, "simple.SimpleMeterRegistry");
+            counter(simple, "app.requests");
             System.out.println("registryLoader " + simple.getClass().getClassLoader().getName());
             bridge.tick();
             bridge.tick();
             print("isolated", simple);
+        }
+    }
+
+    /**
+     * The registry is the first thing built, in a loader of its own, with nothing awaited: the
+     * moment that defines {@code MeterRegistry} builds the registry too (issue 13: a later
+     * retransformation missed exactly this one).
+     */
+    private static void first(MicrometerBridge bridge, String micrometerJars) throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String jar : micrometerJars.split(java.io.File.pathSeparator)) {
+            urls.add(Path.of(jar).toUri().toURL());
+        }
+        try (URLClassLoader loader = new URLClassLoader("first", urls.toArray(new URL[0]),
+                ClassLoader.getPlatformClassLoader())) {
+            Object simple = construct(loader, "simple.SimpleMeterRegistry");
+            commonTags(simple, "service", "first");
+            counter(simple, "app.requests");
+            bridge.tick();
+            bridge.tick();
+            print("first", simple);
         }
     }
 
@@ -124,7 +151,8 @@ public final class BridgeChild {
         require(bridge.awaitWoven(1, 60_000), "MeterRegistry woven");
         Object refusing = Class.forName("dev.headroom.publish.micrometer.RefusingRegistry")
                 .getConstructor().newInstance();
-        for (int i = 0; i < 4; i++) {
+        // It holds no meter of its own: bound once the grace for its configuration is over.
+        for (int i = 0; i < MicrometerBridge.CONFIGURE_GRACE_TICKS + 2; i++) {
             bridge.tick();
         }
         print("refusing", refusing);
@@ -133,6 +161,13 @@ public final class BridgeChild {
 
     static Object construct(ClassLoader loader, String registryClass) throws Exception {
         return Class.forName(MICROMETER + registryClass, true, loader).getConstructor().newInstance();
+    }
+
+    /** The application's own first meter: a registry in use is a configured one. */
+    private static void counter(Object registry, String name) throws Exception {
+        Object counter = registry.getClass().getMethod("counter", String.class, String[].class)
+                .invoke(registry, name, new String[0]);
+        counter.getClass().getMethod("increment").invoke(counter);
     }
 
     private static void commonTags(Object registry, String... tags) throws Exception {

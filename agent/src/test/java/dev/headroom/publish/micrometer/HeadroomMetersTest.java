@@ -100,4 +100,41 @@ class HeadroomMetersTest {
         assertTrue(Double.isNaN(value(meters, "headroom.breakdown{part=nativeUntracked}")));
         assertEquals(2, value(meters, "headroom.level"));
     }
+
+    @Test
+    void otelNamesReplaceTheHeadroomNamesThatTheConventionsDefineWithUnitBy() {
+        LatestReading latest = new LatestReading();
+        latest.set(ReadingFixture.reading(600, Level.WARNING, 2));
+        HeadroomMeters meters = new HeadroomMeters(latest, MeterNames.OTEL);
+        meters.discover();
+        List<String> ids = ids(meters);
+        assertEquals(List.of("k8s.container.memory.limit.current", "container.memory.working_set",
+                "container.memory.usage", "container.memory.available", "container.memory.rss",
+                "headroom.time.to.limit", "headroom.level", "headroom.thrashing", "headroom.refault.rate",
+                "headroom.page.cache.room", "headroom.dumps", "headroom.heap.ceiling"), ids.subList(0, 12));
+        assertFalse(ids.contains("headroom.unreclaimable"), "no convention name, so not under otel: " + ids);
+        assertFalse(ids.contains("headroom.limit"), ids.toString());
+        assertEquals(512 * ReadingFixture.MIB, value(meters, "k8s.container.memory.limit.current"));
+        assertEquals(value(meters, "k8s.container.memory.limit.current") - value(meters, "container.memory.working_set"),
+                value(meters, "container.memory.available"));
+        // cAdvisor's container_memory_rss: memory.stat total_rss on v1, anon on v2.
+        assertEquals(280 * ReadingFixture.MIB, value(meters, "container.memory.rss"));
+        for (MeterSpec spec : meters.specs()) {
+            if (spec.name().startsWith("container.") || spec.name().startsWith("k8s.")) {
+                assertEquals("By", spec.baseUnit(), spec.name());
+            }
+        }
+    }
+
+    @Test
+    void bothNamesPublishEachConventionMeterTwiceWithTheSameValue() {
+        LatestReading latest = new LatestReading();
+        latest.set(ReadingFixture.reading(600, Level.WARNING, 2));
+        HeadroomMeters meters = new HeadroomMeters(latest, MeterNames.BOTH);
+        meters.discover();
+        assertEquals(value(meters, "headroom.working.set"), value(meters, "container.memory.working_set"));
+        assertEquals(value(meters, "headroom.usage"), value(meters, "container.memory.usage"));
+        assertEquals("bytes", meters.specs().get(0).baseUnit());
+        assertEquals(12 + 5, ids(meters).stream().filter(id -> !id.contains("{")).count());
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,6 +91,8 @@ class MicrometerBridgeTest {
         List<String> standalone = r.lines("meter standalone ");
         assertEquals(12 + 4 + 2, standalone.size(), r.stdout());
         assertTrue(standalone.contains("meter standalone headroom.limit{} bytes " + LIMIT), r.stdout());
+        assertTrue(r.lines("meter unconfigured ").isEmpty(), "a registry without a meter waits for its "
+                + "configuration: " + r.stdout());
         assertTrue(r.lines("meter global ").contains("meter global headroom.limit{} bytes " + LIMIT), r.stdout());
         // A part first seen later gets its gauge on the next tick; values follow the latest reading.
         List<String> later = r.lines("meter later ");
@@ -109,6 +112,16 @@ class MicrometerBridgeTest {
         List<String> isolated = r.lines("meter isolated ");
         assertTrue(isolated.contains("meter isolated headroom.limit{} bytes " + LIMIT), r.stdout());
         assertTrue(isolated.contains("meter isolated headroom.breakdown{part=heap} bytes 209715200"), r.stdout());
+        assertTrue(r.lines("report").isEmpty(), r.stdout());
+    }
+
+    @Test
+    void aRegistryBuiltAtOnceInAChildLoaderWithACommonTagGetsEveryMeterWithTheTag() throws Exception {
+        String jars = String.join(java.io.File.pathSeparator, ChildJvm.classPathEntries("micrometer"));
+        ChildJvm.Result r = child(withoutMicrometer(), List.of(), "first", jars);
+        List<String> first = r.lines("meter first ");
+        assertTrue(first.contains("meter first headroom.limit{service=first} bytes " + LIMIT), r.stdout());
+        assertEquals(7 + 4 + 2, first.size(), r.stdout());
         assertTrue(r.lines("report").isEmpty(), r.stdout());
     }
 
@@ -135,6 +148,7 @@ class MicrometerBridgeTest {
     @Test
     void theWovenCodeNamesTheHookClassAsItIs() {
         assertEquals(RegistryHook.class.getName(), RegistryHook.CLASS_NAME);
+        assertDoesNotThrow(() -> RegistryHook.class.getMethod(RegistryHook.METHOD_NAME, Object.class));
         assertEquals(MeterBinding.class.getName().replace('.', '/'), BinderInjection.BINDER_SOURCE);
     }
 }
