@@ -187,6 +187,8 @@ final class AgentRuntime implements Runnable {
         flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
         terminationLog = terminationLog(options.outputs().terminationLog());
 
+        // inspect <pid> reads the latest tick from here (InspectRequest).
+        Inspection.agentRunning(() -> latest.get() == null ? null : report());
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "headroom-stop"));
         measureSelf(System.currentTimeMillis());
     }
