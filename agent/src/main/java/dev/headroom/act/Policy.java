@@ -236,14 +236,15 @@ public final class Policy {
      * once reclaim fails, and reclaim takes page cache first.
      */
     static long pressingBytes(Snapshot s) {
-        long ws = Math.max(0, s.workingSetBytes());
-        MemoryStat stat = s.cgroup() == null ? null : s.cgroup().stat();
-        long activeFile = stat == null ? 0 : Math.max(0, stat.activeFile());
-        return Math.max(0, ws - activeFile);
+        return Math.max(0, s.unreclaimableBytes());
     }
 
     private static String pageCacheNote(Snapshot s) {
-        MemoryStat stat = s.cgroup() == null ? null : s.cgroup().stat();
+        if (s.watchesProcess()) {
+            return s.process() != null && s.process().rssFile() > 0 ? " (this process's, mapped files excluded)"
+                    : " (this process's)";
+        }
+        MemoryStat stat = s.cgroup().stat();
         return stat != null && stat.activeFile() > 0 ? " (page cache excluded)" : "";
     }
 

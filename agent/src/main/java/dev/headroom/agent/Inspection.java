@@ -57,9 +57,7 @@ public final class Inspection {
         sensor.jvmReader().agentFootprint(ownHeap.measure(now, sensor));
         Snapshot snapshot = sensor.sample(now, true);
         Breakdown breakdown = Reconciler.reconcile(snapshot);
-        String where = snapshot.cgroup() == null
-                ? "no memory cgroup"
-                : "cgroup v" + snapshot.cgroup().version() + " " + snapshot.cgroup().cgroupPath();
+        String where = "watching " + StartEvent.watched(snapshot);
         StringBuilder out = new StringBuilder(4096);
         out.append("Headroom inspect: ").append(what).append(", ").append(where)
                 .append(", limit from ").append(snapshot.limitSource()).append('\n');

@@ -1,5 +1,7 @@
 package dev.headroom.forecast;
 
+import dev.headroom.reconcile.PartCatalogue;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -203,7 +205,7 @@ public final class Forecaster {
             String id = h.partId(k);
             // Reclaimable page cache is not what a kill comes from; the not-resident correction
             // rises towards zero as committed memory is touched, the growth of another part.
-            if (History.ACTIVE_PAGE_CACHE.equals(id) || COMMITTED_NOT_RESIDENT.equals(id)) {
+            if (PartCatalogue.PAGE_CACHE.equals(PartCatalogue.group(id)) || COMMITTED_NOT_RESIDENT.equals(id)) {
                 continue;
             }
             Fit f = fit(h, k, e.from, st);

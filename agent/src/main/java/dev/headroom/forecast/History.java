@@ -2,6 +2,7 @@ package dev.headroom.forecast;
 
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
+import dev.headroom.reconcile.PartCatalogue;
 import dev.headroom.sense.Snapshot;
 import dev.headroom.sense.cgroup.CgroupMemory;
 import dev.headroom.sense.cgroup.MemoryEvents;
@@ -34,9 +35,6 @@ public final class History {
 
     /** A part's value in a sample whose breakdown did not have it. */
     static final int ABSENT = Integer.MIN_VALUE;
-
-    /** The reconciler's id of the active page cache part (reclaimable, see {@link Forecaster}). */
-    static final String ACTIVE_PAGE_CACHE = "activePageCache";
 
     private final int capacity;
     private final long[] time;
@@ -167,8 +165,10 @@ public final class History {
                 partLabels[k] = part.label() == null ? part.id() : part.label();
                 partKib[k][i] = toKib(part.bytes());
                 partLatest[k] = part.bytes();
-                if (ACTIVE_PAGE_CACHE.equals(part.id())) {
-                    pageCache[i] = Math.max(0, part.bytes());
+                // Every part of the page-cache group: the cgroup's active file pages, or, watching
+                // the process (Snapshot.watchesProcess), its mapped files (RssFile).
+                if (PartCatalogue.PAGE_CACHE.equals(part.group())) {
+                    pageCache[i] += Math.max(0, part.bytes());
                 }
             }
         }

@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Heap dumps where the disk says no: a file system that fills up during the dump, one too small
@@ -41,12 +40,12 @@ class FaultDumpIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     @BeforeEach
     void needsMounts() {
-        assumeTrue(Mounts.available(work), "this machine does not let the test mount file systems");
+        Prerequisites.require(Mounts.available(work), "the right to mount file systems (root)", "run the tests as root");
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A heap that grows 30 MiB/s in a real 512 MiB cgroup, with the agent writing its event log; the
@@ -33,8 +32,8 @@ class ReportIT {
 
     @BeforeAll
     static void needsCgroupsAndChromium() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
-        assumeTrue(chromium() != null, "no chromium on this machine (Debian package 'chromium')");
+        MemoryCgroup.requireAvailable();
+        Prerequisites.require(chromium() != null, "Chromium (headless), to render the report", "apt-get install chromium (bash .ci/run installs it)");
     }
 
     @Test

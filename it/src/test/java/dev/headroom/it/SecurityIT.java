@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the agent must never do inside someone's service: listen on the network, run a command
@@ -103,7 +102,7 @@ class SecurityIT {
         Path shared = Files.createDirectory(work.resolve("shared"));
         // Like /tmp: anyone may create files here.
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
         Path log = work.resolve("events.jsonl");
         try (MemoryCgroup cgroup = MemoryCgroup.create(300L * 1024 * 1024);
              AgentJvm app = AgentJvm.start(work.resolve("app"), cgroup,
