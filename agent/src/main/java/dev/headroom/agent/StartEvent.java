@@ -38,6 +38,9 @@ final class StartEvent {
         json.writeEndArray();
         json.writeObjectFieldStart("jvm");
         json.writeNumberField("pid", ProcessHandle.current().pid());
+        // With the pid, tells `report` whether the JVM that writes this log still runs (a pid is reused).
+        json.writeStringField("startTime",
+                java.time.Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
         json.writeStringField("version", System.getProperty("java.runtime.version", System.getProperty("java.version")));
         json.writeStringField("vendor", System.getProperty("java.vm.vendor", ""));
         json.writeStringField("vmName", System.getProperty("java.vm.name", ""));
