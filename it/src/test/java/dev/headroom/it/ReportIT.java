@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +65,9 @@ class ReportIT {
         if (killed) {
             assertTrue(said.contains("OOM-killed at "), said);
             assertTrue(html.contains("class=\"marker marker-end-abrupt\""));
+            // One verdict: the chart's end says what the title says.
+            assertTrue(html.contains("\">OOM-killed</text>"), "the end marker says OOM-killed");
+            assertFalse(html.contains("ended abruptly"), "no second verdict");
         }
 
         // Rendered by a real browser: the DOM after scripts ran, and a screenshot.
