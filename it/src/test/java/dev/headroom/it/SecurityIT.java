@@ -70,7 +70,10 @@ class SecurityIT {
         Path hook = work.resolve("hook.sh");
         Files.writeString(hook, "#!/bin/sh\ncat > '" + marker + "'\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
-        String warnAtOnce = "interval=100ms,warnShare=0.01,criticalShare=1,dumpDir=" + work.resolve("evidence");
+        // 1% of a 256 MiB limit: this idle JVM's own memory is over it at once. (Before the limit
+        // option watched the process itself, host memory was the limit and the warning came from
+        // the other processes in the test's unlimited cgroup.)
+        String warnAtOnce = "interval=100ms,limit=256m,warnShare=0.01,criticalShare=1,dumpDir=" + work.resolve("evidence");
 
         Path quietLog = work.resolve("quiet.jsonl");
         try (AgentJvm app = AgentJvm.start(work.resolve("quiet"), null,
