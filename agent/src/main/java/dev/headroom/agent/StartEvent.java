@@ -39,8 +39,9 @@ final class StartEvent {
         json.writeObjectFieldStart("jvm");
         json.writeNumberField("pid", ProcessHandle.current().pid());
         // With the pid, tells `report` whether the JVM that writes this log still runs (a pid is reused).
+        // The process's start as the kernel has it (java.base: the runtime may lack java.management).
         json.writeStringField("startTime",
-                java.time.Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
+                ProcessHandle.current().info().startInstant().map(java.time.Instant::toString).orElse(null));
         json.writeStringField("version", System.getProperty("java.runtime.version", System.getProperty("java.version")));
         json.writeStringField("vendor", System.getProperty("java.vm.vendor", ""));
         json.writeStringField("vmName", System.getProperty("java.vm.name", ""));

@@ -54,8 +54,9 @@ public final class FlightFile {
     private final Path temp;
     private final long pid;
     private final String startTime;
-    private static final String JVM_START_TIME =
-            Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()).toString();
+    /** The process's start as the kernel has it (java.base: the runtime may lack java.management). */
+    private static final String JVM_START_TIME = ProcessHandle.current().info().startInstant()
+            .map(Instant::toString).orElse(null);
     private final LongSupplier clock;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
 

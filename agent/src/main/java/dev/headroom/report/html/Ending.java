@@ -27,9 +27,9 @@ enum Ending {
     }
 
     /**
-     * How far the kernel's start of the process (from /proc/<pid>/stat, in clock ticks) and the JVM's
-     * own start (RuntimeMXBean, taken as the VM initialises) may lie apart: the JVM's start comes
-     * tens of milliseconds after the exec on an idle machine, seconds on a loaded one.
+     * How far the start the log records and the running process's may lie apart. Both are the
+     * kernel's start of the process (ProcessHandle, from /proc/<pid>/stat in clock ticks, converted
+     * with the boot time), so they match to rounding; the slack also covers a clock stepped since.
      */
     static final long START_SLACK_MILLIS = 5_000;
 
