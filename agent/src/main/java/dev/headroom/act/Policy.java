@@ -144,11 +144,8 @@ public final class Policy {
             double stepSeconds = nextStep > 0 && f.growthBytesPerSecond() > 0 ? nextStep / f.growthBytesPerSecond() : 0;
             double timeLeft = f.secondsToLimit() - stepSeconds;
             if (timeLeft < margin) {
-                reasons.add("that leaves less than " + seconds(margin) + " (a heap dump takes about "
-                        + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ", with margin"
-                        + (stepSeconds <= 0 ? ""
-                                : untouched > step ? "; the JVM has " + mib(untouched) + " committed that it has not touched yet"
-                                : "; " + UNRECLAIMABLE + " moves in steps of up to " + mib(step)) + ")");
+                reasons.add(tooLittleTimeReason(timeLeft, margin, expectedDump, stepSeconds <= 0 ? 0 : nextStep,
+                        untouched > step));
                 target = Level.CRITICAL;
             }
         }
@@ -290,6 +287,30 @@ public final class Policy {
                     : Long.toString(Math.round(perHour))) + " MiB/h";
         }
         return (Math.abs(m) < 10 ? String.format(Locale.ROOT, "%.1f", m) : Long.toString(Math.round(m))) + " MiB/s";
+    }
+
+    /**
+     * Why the time left is too little, in one clause that follows the forecast's "limit forecast in
+     * N s": the time left once the next step has landed (not the forecast's N again, which the step
+     * shortens), and what that time has to hold (the heap dump and one tick, with margin).
+     *
+     * @param stepBytes        the step counted off the forecast; 0 when none was
+     * @param untouchedCommits whether that step is committed memory the JVM has not touched yet
+     *                         (rather than the largest step seen)
+     */
+    static String tooLittleTimeReason(double timeLeft, double margin, double expectedDump, long stepBytes,
+            boolean untouchedCommits) {
+        String needed = seconds(margin) + " needed for a heap dump (about "
+                + seconds(Double.isNaN(expectedDump) ? 0 : expectedDump) + ") and one tick, with margin";
+        if (stepBytes <= 0) {
+            return "that is less than the " + needed;
+        }
+        String step = untouchedCommits
+                ? "the " + mib(stepBytes) + " the JVM has committed but not touched yet becomes resident"
+                : "the next step of up to " + mib(stepBytes) + " lands (" + UNRECLAIMABLE + " moves in such steps)";
+        return timeLeft <= 0
+                ? "once " + step + ", the limit is reached: no time is left of the " + needed
+                : "once " + step + ", " + seconds(timeLeft) + " are left, less than the " + needed;
     }
 
     static String seconds(double s) {

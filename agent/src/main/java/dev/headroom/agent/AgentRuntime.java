@@ -242,6 +242,8 @@ final class AgentRuntime implements Runnable {
             problems.report("hookOutput", "the hook's output will be discarded: " + hookOutputRefusal);
         }
 
+        // inspect <pid> reads the latest tick from here (InspectRequest).
+        Inspection.agentRunning(() -> latest.get() == null ? null : report());
         measureSelf(System.currentTimeMillis());
     }
 

@@ -33,7 +33,7 @@ final class AgentStart {
             try {
                 options = OptionsParser.parse(agentArgs, System.getProperties(), System.getenv());
             } catch (OptionException e) {
-                started.set(false);
+                HeadroomAgent.notStarted(started);
                 System.err.println(e.getMessage());
                 return;
             } finally {

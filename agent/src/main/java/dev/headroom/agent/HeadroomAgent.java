@@ -38,7 +38,30 @@ public final class HeadroomAgent {
 
     /** Loaded into a running JVM ({@code java -jar headroom-agent.jar attach <pid>}). */
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
+        if (agentArgs != null && agentArgs.startsWith(InspectRequest.PREFIX)) {
+            // java -jar headroom-agent.jar inspect <pid>: an answer, not a start.
+            try {
+                InspectRequest.answer(agentArgs, instrumentation);
+            } catch (Throwable t) {
+                // Never into the application.
+            }
+            return;
+        }
         start(agentArgs, instrumentation, "attach");
+    }
+
+    /**
+     * The system property that says the agent runs in this JVM, and how it was started
+     * ({@code premain} or {@code attach}): {@code attach} reads it through the Attach API to tell
+     * the truth about a second start before loading anything. Outside {@code headroom.*}, whose
+     * unknown names are option errors.
+     */
+    public static final String RUNNING_PROPERTY = "dev.headroom.agent.startedBy";
+
+    /** Clears {@link #RUNNING_PROPERTY} and the started flag: the options were malformed, a later attach may start it. */
+    static void notStarted(AtomicBoolean started) {
+        started.set(false);
+        System.clearProperty(RUNNING_PROPERTY);
     }
 
     private static void start(String agentArgs, Instrumentation instrumentation, String how) {
@@ -47,6 +70,7 @@ public final class HeadroomAgent {
                 System.err.println("headroom: already running in this JVM; the second start (" + how + ") is ignored");
                 return;
             }
+            System.setProperty(RUNNING_PROPERTY, how);
             // An application that ends at once must not take the agent's one line about a
             // malformed option with it: the exit waits until the options were read.
             Runtime.getRuntime().addShutdownHook(new Thread(new AwaitOptions(), "headroom-options"));
@@ -57,7 +81,7 @@ public final class HeadroomAgent {
         } catch (Throwable t) {
             // Never let the agent stop the application from starting.
             try {
-                STARTED.set(false);
+                notStarted(STARTED);
                 System.err.println("headroom: agent disabled: could not start: " + t);
             } catch (Throwable ignored) {
                 // stderr itself failed; there is nobody left to tell.

@@ -27,6 +27,7 @@ final class StartEvent {
             json.writeNullField("cgroupVersion");
             json.writeNullField("cgroupPath");
         }
+        json.writeStringField("watched", first.watchesProcess() ? "process" : "cgroup");
         Events.limit(json, first);
         Events.bytes(json, "hostMemoryBytes", first.hostMemoryBytes());
         json.writeNumberField("workingSetBytes", first.workingSetBytes());
@@ -37,6 +38,10 @@ final class StartEvent {
         json.writeEndArray();
         json.writeObjectFieldStart("jvm");
         json.writeNumberField("pid", ProcessHandle.current().pid());
+        // With the pid, tells `report` whether the JVM that writes this log still runs (a pid is reused).
+        // The process's start as the kernel has it (java.base: the runtime may lack java.management).
+        json.writeStringField("startTime",
+                ProcessHandle.current().info().startInstant().map(java.time.Instant::toString).orElse(null));
         json.writeStringField("version", System.getProperty("java.runtime.version", System.getProperty("java.version")));
         json.writeStringField("vendor", System.getProperty("java.vm.vendor", ""));
         json.writeStringField("vmName", System.getProperty("java.vm.name", ""));
@@ -54,13 +59,26 @@ final class StartEvent {
     }
 
     static String line(Snapshot first) {
-        String where = first.cgroup() == null
-                ? "no memory cgroup"
-                : "cgroup v" + first.cgroup().version() + " " + first.cgroup().cgroupPath();
+        String where = watched(first);
         String limit = first.limited()
                 ? Bytes.human(first.limitBytes()) + " (" + first.limitSource() + ")"
                 : "none set; using " + first.limitSource() + " " + Bytes.human(first.limitBytes());
         return "watching " + where + ": limit " + limit + ", working set " + Bytes.human(first.workingSetBytes());
+    }
+
+    /**
+     * What the agent watches, in words: the cgroup when its limit is the limit, else this process's
+     * own memory, and why (Snapshot.watchesProcess).
+     */
+    static String watched(Snapshot s) {
+        if (!s.watchesProcess()) {
+            return "cgroup v" + s.cgroup().version() + " " + s.cgroup().cgroupPath();
+        }
+        return "this process's own memory (RSS; "
+                + (s.cgroup() == null ? "no memory cgroup"
+                        : "cgroup v" + s.cgroup().version() + " " + s.cgroup().cgroupPath()
+                                + " has no limit, so the processes beside it are not counted")
+                + ")";
     }
 
     static String agentVersion() {

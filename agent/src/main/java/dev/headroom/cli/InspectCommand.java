@@ -1,33 +1,43 @@
 package dev.headroom.cli;
 
-import dev.headroom.agent.Startup;
+import com.sun.tools.attach.VirtualMachine;
+import dev.headroom.agent.InspectRequest;
+import dev.headroom.agent.Inspection;
 import dev.headroom.config.OptionException;
 import dev.headroom.config.Options;
 import dev.headroom.config.OptionsParser;
-import dev.headroom.reconcile.Breakdown;
-import dev.headroom.reconcile.Reconciler;
-import dev.headroom.reconcile.SizingPeaks;
-import dev.headroom.report.Bytes;
-import dev.headroom.report.ReconciliationTable;
-import dev.headroom.sense.Sensor;
-import dev.headroom.sense.Snapshot;
-import dev.headroom.sense.jvm.OwnHeap;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 
 /**
- * {@code inspect [key=value,...]}: senses this JVM and its container once and prints the
- * reconciliation table, in the same words the agent's reports use.
+ * {@code inspect <pid> [key=value,...]}: the reconciliation of a running JVM, as {@code jcmd}
+ * users expect: read from the agent when it watches that JVM, else one reading taken inside it
+ * by loading this jar through the Attach API ({@link InspectRequest}). {@code inspect} without a
+ * pid reads this command's own fresh JVM, which is only worth it for the container's side (the
+ * limit, page cache, other processes); its header says so.
  */
 final class InspectCommand {
+
+    static final String USAGE = "usage: inspect <pid> [key=value,...]   the memory of that running JVM\n"
+            + "       inspect [key=value,...]         this command's own JVM and its container";
 
     private InspectCommand() {
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 1) {
-            err.println("headroom: usage: inspect [key=value,...]");
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length > 2 || (args.length == 2 && !AttachCommand.isPid(args[0]))) {
+            err.println("headroom: " + USAGE);
             return 2;
+        }
+        if (args.length >= 1 && AttachCommand.isPid(args[0])) {
+            return inspectProcess(args[0], args.length == 2 ? args[1] : "", out, err);
         }
         Options options;
         try {
@@ -36,54 +46,92 @@ final class InspectCommand {
             err.println(e.getMessage());
             return 2;
         }
-        Sensor sensor = new Sensor(options.procRoot(), options.cgroupRoot(), options.limitBytes(),
-                (source, message) -> err.println("headroom: " + source + ": " + message));
-        // The watcher counts itself here too: the sensor's own objects, walked (no Instrumentation in
-        // this JVM, so sizes come from the field layout).
-        long now = System.currentTimeMillis();
-        sensor.jvmReader().agentFootprint(new OwnHeap(null).measure(now, sensor));
-        Snapshot snapshot = sensor.sample(now, true);
-        Breakdown breakdown = Reconciler.reconcile(snapshot);
-        String where = snapshot.cgroup() == null
-                ? "no memory cgroup"
-                : "cgroup v" + snapshot.cgroup().version() + " " + snapshot.cgroup().cgroupPath();
-        out.println("Headroom inspect: process " + ProcessHandle.current().pid() + ", " + where
-                + ", limit from " + snapshot.limitSource());
-        for (String note : sensor.locateNotes()) {
-            out.println("  note: " + note);
-        }
-        int ownClasses = ownClasses();
-        out.println("  headroom itself: " + Bytes.human(snapshot.jvm().agent().heapBytes()) + " of heap, "
-                + (ownClasses < 0 ? "its classes uncounted" : ownClasses + " classes (interfaces not counted)"));
-        out.println();
-        // One reading: its "peaks" are today's sizes; a running agent's MBean has the run's (MeasuredBudget).
-        SizingPeaks peaks = new SizingPeaks();
-        peaks.add(snapshot, breakdown, Startup.maxHeap(snapshot, sensor.jvmReader().flags()));
-        out.print(ReconciliationTable.render(breakdown, Startup.budget(snapshot, sensor.jvmReader().flags()),
-                peaks.budget()));
+        out.print(Inspection.fresh(options, null, "this command's own JVM (process " + ProcessHandle.current().pid()
+                + "), not a service: its heap is an idle JVM's; `inspect <pid>` reads a running one", err));
         return 0;
     }
 
-    /**
-     * This JVM's loaded classes of Headroom, from {@code VM.class_hierarchy} (the running agent counts
-     * them through its Instrumentation, which this command does not have); {@code -1} when it fails.
-     */
-    static int ownClasses() {
+    private static int inspectProcess(String pid, String options, PrintStream out, PrintStream err) throws Exception {
+        long target = Long.parseLong(pid);
+        if (target == ProcessHandle.current().pid()) {
+            err.println("headroom: inspect: " + pid + " is this command itself; `inspect` without a pid reads it");
+            return 2;
+        }
+        AnswerDirectory dir = AnswerDirectory.forProcess(target);
         try {
-            Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmClassHierarchy",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
-            if (!(text instanceof String hierarchy)) {
-                return -1;
+            VirtualMachine vm = VirtualMachine.attach(pid);
+            try {
+                vm.loadAgent(AttachCommand.agentJar(), InspectRequest.arguments(dir.answerAsTargetSeesIt(), options));
+            } finally {
+                vm.detach();
             }
-            int count = 0;
-            String marker = "--" + OwnHeap.OWN_PREFIX;
-            for (int i = hierarchy.indexOf(marker); i >= 0; i = hierarchy.indexOf(marker, i + 1)) {
-                count++;
+            String answer;
+            try {
+                answer = Files.readString(dir.answer(), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                err.println("headroom: inspect: process " + pid + " gave no answer (its stderr says why)");
+                return 1;
             }
-            return count;
-        } catch (Exception | LinkageError e) {
-            return -1;
+            out.print(answer);
+            return answer.startsWith("headroom: ") ? 1 : 0;
+        } finally {
+            dir.delete();
+        }
+    }
+
+    /**
+     * The private directory the target writes its answer into. Made 0700 by this command, and
+     * given to the target's user when that is another one (root inspecting a service). When the
+     * target lives in another mount namespace (a container), the directory is made in its
+     * {@code /tmp} through {@code /proc/<pid>/root}, as the Attach API finds its socket.
+     */
+    private record AnswerDirectory(Path here, Path there) {
+
+        static AnswerDirectory forProcess(long pid) throws IOException {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            boolean otherNamespace = false;
+            try {
+                otherNamespace = !Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))
+                        .equals(Files.readSymbolicLink(proc.resolve("ns/mnt")));
+            } catch (IOException | UnsupportedOperationException e) {
+                // Not Linux, or not allowed to look: assume the same files.
+            }
+            Path here;
+            Path there;
+            var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (otherNamespace) {
+                here = Files.createTempDirectory(proc.resolve("root/tmp"), "headroom-inspect-", owner);
+                there = Path.of("/tmp").resolve(here.getFileName());
+            } else {
+                here = Files.createTempDirectory("headroom-inspect-", owner);
+                there = here;
+            }
+            try {
+                UserPrincipal targetUser = Files.getOwner(proc);
+                if (!targetUser.equals(Files.getOwner(here))) {
+                    Files.setOwner(here, targetUser);
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // Only root may give it away; the Attach API needs the same user otherwise anyway.
+            }
+            return new AnswerDirectory(here, there);
+        }
+
+        Path answer() {
+            return here.resolve("inspect.txt");
+        }
+
+        String answerAsTargetSeesIt() {
+            return there.resolve("inspect.txt").toString();
+        }
+
+        void delete() {
+            try {
+                Files.deleteIfExists(answer());
+                Files.deleteIfExists(here);
+            } catch (IOException e) {
+                // A temp directory left behind is no reason to fail the command.
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * {@code java -jar headroom-agent.jar <command>}: the agent's command line.
  *
  * <pre>
- *   inspect               print the reconciliation table for this JVM and its container
+ *   inspect [PID]         print the reconciliation table of a running JVM (or of this one)
  *   attach PID [options]  load the agent into a running JVM
  *   report FILE           an HTML page about a run
  *   recommend FILES       a limit and flags that fit the measured peaks
@@ -56,8 +56,11 @@ public final class Main {
 
                 Usage:
                   java -javaagent:headroom-agent.jar[=key=value,...] -jar your-app.jar
+                  java -jar headroom-agent.jar inspect <pid> [key=value,...]
+                      print how that running JVM's memory (working set) splits into parts: from the agent
+                      when it watches that JVM, else from one reading taken inside it (nothing stays running)
                   java -jar headroom-agent.jar inspect [key=value,...]
-                      print how this JVM's container memory (working set) splits into parts
+                      the same for this command's own fresh JVM: only its container's side is of interest
                   java -jar headroom-agent.jar attach <pid> [key=value,...]
                       load the agent into a running JVM
                   java -jar headroom-agent.jar report <event log or flight file> [-o report.html] [--run N]

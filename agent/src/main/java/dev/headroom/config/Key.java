@@ -15,7 +15,8 @@ public enum Key {
     DUMP_DIR("dumpDir", Kind.PATH, "",
             "Directory for heap dumps and other evidence; empty: -XX:HeapDumpPath if set, else the working directory."),
     LIMIT("limit", Kind.BYTES, "",
-            "A memory limit to use where the process has no cgroup limit (a laptop, a VM), e.g. 512m."),
+            "A memory limit to use where the process has no cgroup limit (a laptop, a VM), e.g. 512m; "
+                    + "the agent then watches this process's own memory (RSS), not its cgroup's."),
     CGROUP_ROOT("cgroupRoot", Kind.PATH, "/sys/fs/cgroup",
             "Where cgroupfs is mounted; mount points in mountinfo under /sys/fs/cgroup are read below it (for tests)."),
     PROC_ROOT("procRoot", Kind.PATH, "/proc", "Where procfs is mounted (for tests)."),

@@ -31,7 +31,7 @@ public final class OptionsParser {
         for (Map.Entry<String, String> e : splitAgentArgs(agentArgs).entrySet()) {
             Key key = Key.byName(e.getKey());
             if (key == null) {
-                throw unknown(e.getKey(), "agent argument");
+                throw unknown(e.getKey(), "", "agent argument");
             }
             raw.put(key, e.getValue());
             origin.put(key, "agent argument");
@@ -42,7 +42,7 @@ public final class OptionsParser {
             }
             Key key = Key.byName(name.substring("headroom.".length()));
             if (key == null) {
-                throw unknown(name, "system property");
+                throw unknown(name, "headroom.", "system property");
             }
             if (!raw.containsKey(key)) {
                 raw.put(key, systemProperties.getProperty(name));
@@ -221,9 +221,15 @@ public final class OptionsParser {
                 + "': expected " + expected;
     }
 
-    private static OptionException unknown(String name, String where) {
-        return new OptionException("headroom: agent disabled: unknown " + where + " '" + name
-                + "' (known keys: " + knownKeys() + ")");
+    /**
+     * One line: the unknown name, the key it most likely meant, and where the list is. The list of
+     * all keys is in docs/configuration.md, not in the line: thirty-odd names bury the one that matters.
+     */
+    private static OptionException unknown(String name, String prefix, String where) {
+        Key meant = NearestKey.to(name.substring(prefix.length()));
+        return new OptionException("headroom: agent disabled: unknown " + where + " '" + name + "'"
+                + (meant == null ? "" : "; did you mean '" + prefix + meant.optionName() + "'?")
+                + " (every key: docs/configuration.md)");
     }
 
     private static String knownKeys() {

@@ -1,5 +1,7 @@
 package dev.headroom.forecast;
 
+import dev.headroom.reconcile.PartCatalogue;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -256,7 +258,9 @@ public final class Forecaster {
             String id = h.partId(k);
             // Reclaimable page cache is not what a kill comes from; the not-resident correction
             // rises towards zero as committed memory is touched, the growth of another part.
-            if (History.ACTIVE_PAGE_CACHE.equals(id) || History.COMMITTED_NOT_RESIDENT.equals(id)) {
+            // Every part of the page-cache group: the cgroup's active file pages, or, watching the
+            // process (Snapshot.watchesProcess), its mapped files.
+            if (PartCatalogue.PAGE_CACHE.equals(PartCatalogue.group(id)) || History.COMMITTED_NOT_RESIDENT.equals(id)) {
                 continue;
             }
             double rate = fit(h, k, from, h.scratchT, h.scratchY).growth(st);

@@ -2,6 +2,7 @@ package dev.headroom.forecast;
 
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
+import dev.headroom.reconcile.PartCatalogue;
 import dev.headroom.sense.Snapshot;
 import dev.headroom.sense.cgroup.CgroupMemory;
 import dev.headroom.sense.cgroup.MemoryEvents;

@@ -113,7 +113,8 @@ public final class PartCatalogue {
     public static String cause(String id) {
         return switch (id) {
             case HEAP, "nmt.javaHeap" ->
-                    "Objects the application holds, up to -Xmx. If it grows until the limit, lower -Xmx "
+                    "Memory the JVM has committed for the Java heap: the objects the application holds and the "
+                    + "garbage not yet collected, up to -Xmx. If it grows until the limit, lower -Xmx "
                     + "(or MaxRAMPercentage) to leave room for the rest, or find the leak in a heap dump.";
             case AGENT ->
                     "The watcher's own objects in the Java heap: its sample history, the flight file's history "
@@ -123,18 +124,28 @@ public final class PartCatalogue {
                     "Loaded classes: grows with frameworks, generated proxies and lambdas; a steady climb "
                     + "is a class-loader leak (redeploys, scripting engines). Cap it with -XX:MaxMetaspaceSize.";
             case CODE_CACHE, "nmt.code" ->
-                    "Machine code the JIT compiled; bounded by -XX:ReservedCodeCacheSize (240 MiB by default).";
+                    "Machine code the JIT compiled; bounded by -XX:ReservedCodeCacheSize (240 MiB by default "
+                    + "with tiered compilation, 48 MiB without).";
             case THREAD_STACKS, "nmt.thread", "nmt.threadStack" ->
                     "One stack per thread, resident only as deep as calls went. Many threads means an "
                     + "unbounded pool; a smaller -Xss or fewer threads lowers it.";
-            case DIRECT_BUFFERS, "nmt.other" ->
-                    "Direct ByteBuffers (NIO, Netty) and Unsafe.allocateMemory; bound them with "
-                    + "-XX:MaxDirectMemorySize. A steady climb is a buffer that is never released.";
+            case DIRECT_BUFFERS ->
+                    "Direct ByteBuffers (ByteBuffer.allocateDirect: NIO, and Netty where it uses a Cleaner), "
+                    + "bounded by -XX:MaxDirectMemorySize (by default as large as the max heap). Raw "
+                    + "Unsafe.allocateMemory is neither counted here nor bounded by it: Netty's buffers made "
+                    + "without a Cleaner (Netty 4.2 with --add-opens java.base/java.nio=ALL-UNNAMED) show as "
+                    + "native memory not tracked by the JVM. A steady climb is a buffer that is never released.";
+            case "nmt.other" ->
+                    "Memory taken through Unsafe.allocateMemory: direct ByteBuffers (bounded by "
+                    + "-XX:MaxDirectMemorySize) and raw Unsafe memory, such as Netty's buffers made without a "
+                    + "Cleaner (bounded only by -Dio.netty.maxDirectMemory). A steady climb is a buffer that is "
+                    + "never released.";
             case "nmt.gc", "nmt.gcCardSet" ->
                     "The collector's own structures (card table, remembered sets, mark bitmaps); G1 takes "
                     + "a few percent of the heap. A smaller heap, or SerialGC for small heaps, lowers it.";
             case "nmt.compiler", "nmt.arenaChunk" ->
-                    "Scratch memory of the JIT compilers; peaks during warm-up and is given back after.";
+                    "Scratch memory of the JIT compilers; peaks during warm-up and is freed after (glibc may "
+                    + "keep the freed pages in its arenas).";
             case "nmt.symbol" ->
                     "Class, method and field names and interned strings; grows with String.intern().";
             case "nmt.nativeMemoryTracking" ->
@@ -144,16 +155,19 @@ public final class PartCatalogue {
                     + "and stacks occupy memory only once their pages are first written. It becomes real "
                     + "memory as the JVM uses it; -XX:+AlwaysPreTouch makes it resident from the start.";
             case NATIVE_UNTRACKED ->
-                    "Native memory the JVM does not track: malloc arenas of JNI libraries (zlib, Netty, "
-                    + "RocksDB) and glibc's per-thread arenas; try MALLOC_ARENA_MAX=2, jemalloc, or enable "
+                    "Native memory the JVM does not track: malloc arenas of JNI libraries (zlib, RocksDB) "
+                    + "and glibc's per-thread arenas; try MALLOC_ARENA_MAX=2, jemalloc, or enable "
                     + "NMT (-XX:NativeMemoryTracking=summary) to see more. Without NMT it also holds the "
-                    + "JVM's own GC bookkeeping, compiler memory and symbol tables.";
+                    + "JVM's own GC bookkeeping, compiler memory and symbol tables, and raw "
+                    + "Unsafe.allocateMemory, which no MXBean counts and -XX:MaxDirectMemorySize does not "
+                    + "bound: Netty's buffers made without a Cleaner (Netty 4.2 with --add-opens "
+                    + "java.base/java.nio=ALL-UNNAMED) are here; bound them with -Dio.netty.maxDirectMemory.";
             case OTHER_PROCESSES ->
                     "Another process in the container: a sidecar shell, a forked tool, a child process of "
                     + "the application. It shares this limit with the JVM.";
             case SHMEM ->
                     "tmpfs or /dev/shm files, a memory-backed emptyDir: they count against the limit until "
-                    + "deleted.";
+                    + "deleted (watching the process alone: the shared memory it maps).";
             case UNEVICTABLE ->
                     "Pages the kernel may not reclaim: mlock()ed memory and ramfs files.";
             case ACTIVE_PAGE_CACHE ->

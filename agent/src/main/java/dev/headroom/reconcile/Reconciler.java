@@ -43,7 +43,8 @@ import static dev.headroom.reconcile.PartCatalogue.*;
  * track; an excess means committed-but-untouched memory. The cgroup's private anon minus this
  * process's is other processes.
  *
- * <p><b>Without a cgroup</b> the working set is the process RSS = RssAnon + RssFile + RssShmem.
+ * <p><b>Without a cgroup, or when the limit is not the cgroup's</b> ({@link Snapshot#watchesProcess()})
+ * the working set is the process RSS = RssAnon + RssFile + RssShmem.
  *
  * <p>Whatever cannot be placed goes to {@code unexplained}, computed last as working set minus
  * everything else, so the parts always add up. A counter the kernel or JDK did not report
@@ -75,7 +76,9 @@ public final class Reconciler {
         if (workingSet < 0) {
             return new Breakdown(s.epochMillis(), -1, s.limitBytes(), parts);
         }
-        CgroupMemory cgroup = s.cgroup();
+        // The hook between the two modes (Snapshot.watchesProcess): watching the process, its RSS is
+        // split as without a cgroup, and the cgroup's other processes and page cache are no part of it.
+        CgroupMemory cgroup = s.watchesProcess() ? null : s.cgroup();
         MemoryStat stat = cgroup == null ? null : cgroup.stat();
         ProcessMemory process = s.process() == null ? ProcessMemory.UNKNOWN : s.process();
         JvmMemory jvm = s.jvm();
@@ -153,7 +156,7 @@ public final class Reconciler {
                         v1 ? "memory.stat total_active_file" : "memory.stat active_file"));
             }
             addKernel(parts, stat, v1);
-        } else if (cgroup == null) {
+        } else {
             if (process.rssFile() >= 0) {
                 parts.add(PartCatalogue.part(MAPPED_FILES, process.rssFile(), "RssFile"));
             }

@@ -123,7 +123,9 @@ public final class Sensor {
             limit = -1;
             limitSource = "none";
         }
-        long workingSet = cgroup != null ? cgroup.workingSetBytes() : Math.max(0, process.rssBytes());
+        // The limit decides what is watched (Snapshot.watchesProcess): a cgroup's limit bounds its
+        // working set; the limit option or host memory bounds this process, not the processes beside it.
+        long workingSet = cgroup != null && cgroup.hasLimit() ? cgroup.workingSetBytes() : Math.max(0, process.rssBytes());
         return new Snapshot(epochMillis, cgroup, limit, limitSource, workingSet, hostMemoryBytes, process, jvm);
     }
 

@@ -13,7 +13,8 @@ import dev.headroom.sense.process.ProcessMemory;
  * @param limitBytes       the effective limit: the cgroup's, else the {@code limit} option, else
  *                         host memory; {@code -1} when none is known
  * @param limitSource      where {@code limitBytes} came from, in words
- * @param workingSetBytes  the cgroup's working set (kubelet formula); without a cgroup, the process RSS
+ * @param workingSetBytes  the cgroup's working set (kubelet formula) when the cgroup's limit is the
+ *                         limit; otherwise ({@link #watchesProcess()}) this process's own RSS
  * @param hostMemoryBytes  physical memory of the host, {@code -1} when unknown
  */
 public record Snapshot(
@@ -30,12 +31,28 @@ public record Snapshot(
     public static final String LIMIT_OPTION = "limit option";
 
     /**
-     * The memory the kernel cannot reclaim before its OOM killer runs
-     * ({@link CgroupMemory#unreclaimableBytes()}): what decides the level, the forecast and the
-     * heap ceiling. Without a cgroup, the working set (the process RSS). {@code -1} when unknown.
+     * Whether the watched memory is this process's own rather than its cgroup's: when the limit is
+     * not the cgroup's (the {@code limit} option, or host memory, on a laptop, a VM, a CI runner,
+     * where every process still sits in some unlimited cgroup). The cgroup then holds whatever else
+     * runs beside the JVM (a build, a desktop), which this limit was never meant for; the process's
+     * RSS is what its limit bounds, and what the host's OOM killer weighs (mm/oom_kill.c
+     * oom_badness: RSS, swap and page tables of the process).
+     */
+    public boolean watchesProcess() {
+        return cgroup == null || !cgroup.hasLimit();
+    }
+
+    /**
+     * The memory the kernel cannot reclaim before it kills: for the process, its anonymous and
+     * shared memory ({@link ProcessMemory#unreclaimableBytes()}), its mapped files beside it; for
+     * the cgroup, the working set without the active page cache. {@code -1} when unknown.
      */
     public long unreclaimableBytes() {
-        return cgroup != null ? cgroup.unreclaimableBytes() : workingSetBytes;
+        if (watchesProcess()) {
+            long own = process == null ? -1 : process.unreclaimableBytes();
+            return own >= 0 ? own : workingSetBytes;
+        }
+        return cgroup.unreclaimableBytes();
     }
 
     /**

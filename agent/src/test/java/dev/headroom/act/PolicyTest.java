@@ -190,6 +190,55 @@ class PolicyTest {
         assertTrue(with >= 5.9, "due at the latest the tick before the step, with " + with + " s left");
     }
 
+    @Test
+    void theCriticalLineSaysTheTimeLeftAfterTheStepAndThatItIsLessThanTheDumpNeeds() {
+        // Forecast 5.9 s at 30 MiB/s, with 99 MiB committed and untouched: once that is resident,
+        // 5.9 - 99/30 = 2.6 s are left, less than a 1.12 s dump with margin and one tick. The line
+        // must say 2.6 s, not a "less than" figure that is smaller than the forecast it follows.
+        Policy policy = new Policy(PolicySettings.defaults());
+        Decision critical = null;
+        double[] secondsToLimit = {9.0, 7.5, 5.9};
+        for (int i = 0; i < secondsToLimit.length; i++) {
+            long ws = (300 + 44 * i) * MIB;
+            Snapshot s = FakeTick.at(i).limit(512 * MIB).heap(0, 224 * MIB, 300 * MIB, 410 * MIB).workingSet(ws)
+                    .build().snapshot();
+            Breakdown b = new Breakdown(s.epochMillis(), ws, s.limitBytes(),
+                    List.of(new Part(PartCatalogue.COMMITTED_NOT_RESIDENT, "Committed but not resident", "jvm",
+                            -99 * MIB, "RssAnon - JVM-tracked", "")));
+            Decision d = policy.decide(forecast(s, secondsToLimit[i], 0.9), s, b);
+            if (d.level() == Level.CRITICAL) {
+                critical = d;
+                break;
+            }
+        }
+        assertTrue(critical != null, "no critical decision");
+        String line = String.join("; ", critical.reasons());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("limit forecast in ([0-9.]+) s at 30 MiB/s; once the"
+                + " ([0-9]+) MiB the JVM has committed but not touched yet becomes resident, ([0-9.]+) s are left, less"
+                + " than the ([0-9.]+) s needed for a heap dump \\(about 1.1 s\\) and one tick, with margin").matcher(line);
+        assertTrue(m.find(), line);
+        double forecast = Double.parseDouble(m.group(1));
+        double step = Double.parseDouble(m.group(2));
+        double left = Double.parseDouble(m.group(3));
+        double needed = Double.parseDouble(m.group(4));
+        assertEquals(forecast - step / 30, left, 0.051, line);
+        assertTrue(left < needed && left < forecast, line);
+        double margin = 1.12 * PolicySettings.defaults().dumpMarginFactor() + PolicySettings.defaults().intervalSeconds();
+        assertEquals(margin, needed, 0.051, line);
+    }
+
+    @Test
+    void theReasonForTooLittleTimeNamesTheStepOrTheLimitReachedOrNoStep() {
+        assertEquals("once the next step of up to 40 MiB lands (unreclaimable memory moves in such steps), 1.5 s are left,"
+                        + " less than the 3.0 s needed for a heap dump (about 1.0 s) and one tick, with margin",
+                Policy.tooLittleTimeReason(1.5, 3.0, 1.0, 40 * MIB, false));
+        assertEquals("once the next step of up to 40 MiB lands (unreclaimable memory moves in such steps), the limit is"
+                        + " reached: no time is left of the 3.0 s needed for a heap dump (about 1.0 s) and one tick, with margin",
+                Policy.tooLittleTimeReason(-0.4, 3.0, 1.0, 40 * MIB, false));
+        assertEquals("that is less than the 3.0 s needed for a heap dump (about 1.0 s) and one tick, with margin",
+                Policy.tooLittleTimeReason(2.0, 3.0, 1.0, 0, false));
+    }
+
     /** Replays the forecasts with a breakdown that has this much committed-but-untouched memory; when the dump was due. */
     private static double leftAtDump(double[] secondsToLimit, long untouched) {
         Policy policy = new Policy(PolicySettings.defaults());

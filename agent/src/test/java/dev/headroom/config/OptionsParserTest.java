@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,35 @@ class OptionsParserTest {
                 () -> OptionsParser.parse(null, props("headroom.evenLog", "x"), Map.of()));
         assertTrue(p.getMessage().contains("unknown system property 'headroom.evenLog'"), p.getMessage());
         OptionsParser.parse(null, new Properties(), Map.of("HEADROOM_SOMETHING_ELSE", "x"));
+    }
+
+    @Test
+    void anUnknownKeyNamesTheKeyItMostLikelyMeantAndWhereTheListIs() {
+        assertEquals("headroom: agent disabled: unknown agent argument 'intervall'; did you mean 'interval'?"
+                + " (every key: docs/configuration.md)", unknownMessage("intervall=1s", new Properties()));
+        assertTrue(unknownMessage("eventlog=x", new Properties()).contains("did you mean 'eventLog'?"));
+        assertTrue(unknownMessage("dumpdri=x", new Properties()).contains("did you mean 'dumpDir'?"));
+        assertTrue(unknownMessage(null, props("headroom.evenLog", "x")).contains("did you mean 'headroom.eventLog'?"));
+        // Nothing near: no guess, only where the list is.
+        String far = unknownMessage("colour=red", new Properties());
+        assertFalse(far.contains("did you mean"), far);
+        assertTrue(far.endsWith("(every key: docs/configuration.md)"), far);
+    }
+
+    @Test
+    void everyKeyIsListedInTheConfigurationReference() throws Exception {
+        // The unknown-key line sends the reader to docs/configuration.md: every key must be there.
+        Path doc = Path.of("..", "docs", "configuration.md");
+        String text = Files.readString(doc);
+        for (Key k : Key.values()) {
+            assertTrue(text.contains("| `" + k.optionName() + "` | `" + k.environmentVariable() + "` |"),
+                    k.optionName() + " is missing from " + doc);
+        }
+    }
+
+    private static String unknownMessage(String agentArgs, Properties properties) {
+        return assertThrows(OptionException.class, () -> OptionsParser.parse(agentArgs, properties, Map.of()))
+                .getMessage();
     }
 
     @Test

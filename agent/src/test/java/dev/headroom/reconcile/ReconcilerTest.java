@@ -219,6 +219,33 @@ class ReconcilerTest {
     }
 
     @Test
+    void watchingTheProcessInAnUnlimitedCgroupSplitsItsRssAndLeavesTheCgroupOut() {
+        // The limit option on a CI runner: the cgroup has no limit and another process holds 2 GiB in it.
+        SnapshotFixture f = SnapshotFixture.v1WithoutNmt();
+        f.limit = -1;
+        f.processCount = 2;
+        f.anon += 2048 * MIB;
+        f.activeAnon += 2048 * MIB;
+        f.usage += 2048 * MIB;
+        f.rssAnon = 300 * MIB;
+        f.rssFile = 25 * MIB;
+        f.rssShmem = MIB;
+        f.rss = 326 * MIB;
+        f.workingSetOverride = f.rss;
+        f.heapCommitted = 160 * MIB;
+        Breakdown b = Reconciler.reconcile(f.build());
+
+        assertEquals(326 * MIB, b.workingSetBytes());
+        assertNull(b.part("otherProcesses"), "the other process is not this process's memory");
+        assertNull(b.part("activePageCache"));
+        assertNull(b.part("kernel"));
+        assertBytes(b, "mappedFiles", 25 * MIB);
+        assertBytes(b, "shmem", MIB);
+        assertBytes(b, "unexplained", 0);
+        assertAddsUp(b);
+    }
+
+    @Test
     void missingCountersAddNoPartAndLeaveTheirShareUnexplained() {
         SnapshotFixture f = SnapshotFixture.v1WithoutNmt();
         f.kernel = -1;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,50 @@ class SensorTest {
         assertNotNull(first.cgroup(), "the mount point stands for the cgroup");
         assertEquals(536_870_912L, first.limitBytes());
         assertNotNull(sensor.sample(2_000, false).cgroup(), "and goes on doing so");
+    }
+
+    @Test
+    void withTheLimitOptionAndAnUnlimitedCgroupTheProcessItselfIsWatched() throws Exception {
+        copy(Path.of(SensorTest.class.getResource("/cgroup/v1-host-view").toURI()), temp);
+        // A laptop's or a CI runner's cgroup: no limit anywhere up the hierarchy (v1's "unlimited").
+        try (Stream<Path> files = Files.walk(temp.resolve("sys/fs/cgroup/memory"))) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals("memory.limit_in_bytes")).toList()) {
+                Files.writeString(p, "9223372036854771712\n");
+            }
+        }
+        Path stat = temp.resolve("sys/fs/cgroup/memory" + CONTAINER + "/memory.stat");
+        Files.writeString(stat, Files.readString(stat).replace("hierarchical_memory_limit 536870912",
+                "hierarchical_memory_limit 9223372036854771712"));
+        Files.writeString(temp.resolve("proc/self/status"), """
+                Name:\tjava
+                VmSize:\t 3500000 kB
+                VmRSS:\t  102400 kB
+                RssAnon:\t   81920 kB
+                RssFile:\t   19456 kB
+                RssShmem:\t    1024 kB
+                VmSwap:\t       0 kB
+                Threads:\t20
+                """);
+        Snapshot s = new Sensor(temp.resolve("proc"), temp.resolve("sys/fs/cgroup"), 256L << 20, (source, message) -> { })
+                .sample(1_000, false);
+
+        assertNotNull(s.cgroup(), "the cgroup is still read");
+        assertTrue(s.watchesProcess());
+        assertEquals(256L << 20, s.limitBytes());
+        assertEquals(Snapshot.LIMIT_OPTION, s.limitSource());
+        assertEquals(100L << 20, s.workingSetBytes(), "VmRSS, not the cgroup's working set");
+        assertEquals(81L << 20, s.unreclaimableBytes(), "RssAnon + RssShmem");
+    }
+
+    @Test
+    void aCgroupWithALimitIsWatchedEvenWithTheLimitOption() throws Exception {
+        copy(Path.of(SensorTest.class.getResource("/cgroup/v1-host-view").toURI()), temp);
+        Snapshot s = new Sensor(temp.resolve("proc"), temp.resolve("sys/fs/cgroup"), 256L << 20, (source, message) -> { })
+                .sample(1_000, false);
+
+        assertFalse(s.watchesProcess());
+        assertEquals(536_870_912L, s.limitBytes());
+        assertEquals(s.cgroup().workingSetBytes(), s.workingSetBytes());
     }
 
     private static void copy(Path from, Path to) throws IOException, URISyntaxException {

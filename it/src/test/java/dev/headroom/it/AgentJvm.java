@@ -1,11 +1,14 @@
 package dev.headroom.it;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Starts a sample app in its own JVM, optionally with the agent and inside a memory cgroup. */
 final class AgentJvm implements AutoCloseable {
@@ -89,6 +92,27 @@ final class AgentJvm implements AutoCloseable {
 
     String stdoutText() throws IOException {
         return Files.readString(stdout);
+    }
+
+    /** How many threads of this name the JVM {@code pid} has, from {@code jcmd Thread.print}. */
+    static long threadsNamed(long pid, String name) throws IOException, InterruptedException {
+        Path jcmd = Path.of(AgentJvm.java()).resolveSibling("jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                .redirectErrorStream(true).start();
+        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), dump);
+        return dump.lines().filter(l -> l.startsWith("\"" + name + "\" ")).count();
+    }
+
+    /** Waits until the app printed this on stdout. */
+    void awaitStdout(String line, java.time.Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!stdoutText().contains(line)) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("the app never printed '" + line + "'; stderr: " + stderrText());
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Override

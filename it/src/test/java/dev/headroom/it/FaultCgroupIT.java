@@ -16,7 +16,6 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The memory cgroup changing under a running agent: its files vanish or turn unreadable, the
@@ -34,7 +33,7 @@ class FaultCgroupIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     /** Ways a cgroup's files stop being readable that root cannot wave away with its privileges. */

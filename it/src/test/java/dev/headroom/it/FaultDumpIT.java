@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Heap dumps where the disk says no: a file system that fills up during the dump, one too small
@@ -41,12 +41,12 @@ class FaultDumpIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     @BeforeEach
     void needsMounts() {
-        assumeTrue(Mounts.available(work), "this machine does not let the test mount file systems");
+        Prerequisites.require(Mounts.available(work), "the right to mount file systems (root)", "run the tests as root");
     }
 
     @Test
@@ -56,9 +56,11 @@ class FaultDumpIT {
              MemoryCgroup cgroup = MemoryCgroup.create(3072 * MIB)) {
             Path disk = mounts.tmpfs(work.resolve("disk"), "3g");
             // Critical once the 700 MiB live set is in (20% of 3 GiB is 614 MiB): the dump is then
-            // big enough to take a while, and the test fills the disk as soon as the file appears.
+            // big enough to take a while, and the test fills the disk while it is being written.
+            // The flight file goes elsewhere, so the dump is all that is written to this disk.
             try (AgentJvm app = AgentJvm.start(work, cgroup,
                     List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=100ms,dumpDir=" + disk
+                            + ",flightFile=" + work.resolve("flight.json")
                             + ",dumpForce=true,warnShare=0.15,criticalShare=0.2,dumpSpeed=100g"), "-Xmx1500m"),
                     "dev.headroom.samples.GcSawtooth", "700", "20", "12")) {
                 AtomicReference<String> filled = new AtomicReference<>();
@@ -68,6 +70,12 @@ class FaultDumpIT {
                 List<JsonNode> events = new EventLogFile(log).awaitEvents(FaultDumpIT::hasOutcome,
                         Duration.ofSeconds(60), app.process);
                 filler.join(10_000);
+                // A dump that was complete before the test could stop its writer tested nothing: the
+                // set-up did not happen, so the test neither passes nor fails (rare: the test polls
+                // every millisecond, and a 700 MiB dump takes hundreds of them).
+                assumeFalse(DUMP_ENDED_FIRST.equals(filled.get()), DUMP_ENDED_FIRST);
+                assertTrue(filled.get() != null && filled.get().startsWith("shrunk"), "the disk was not filled: "
+                        + filled.get());
                 JsonNode outcome = outcome(events);
                 assertEquals("heapDumpFailed", outcome.get("event").asText(),
                         "the disk was filled (" + filled.get() + "), so the dump cannot have succeeded: " + outcome);
@@ -162,22 +170,34 @@ class FaultDumpIT {
      * Waits for a {@code .hprof} to appear in the tmpfs, then shrinks the tmpfs to what it holds
      * plus 1 MiB, so the dump being written runs out of space. Returns what it did, for messages.
      */
+    private static final String DUMP_ENDED_FIRST = "the dump was complete before the disk could be filled";
+
+    /**
+     * Fills the disk while the dump is being written, deterministically: the writer is stopped
+     * (SIGSTOP) once the dump file appears, so nothing grows while the test measures the space used
+     * and shrinks the tmpfs to it (a remount below what a tmpfs holds fails with EINVAL, and a
+     * writer that is still running keeps moving that figure). Then it is continued (SIGCONT) and its
+     * next write has no space. Only when the JVM still has a file of this disk open is the dump
+     * still being written; otherwise {@link #DUMP_ENDED_FIRST}.
+     */
     private static String fillWhenADumpAppears(Path tmpfs, Process app) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try {
             while (System.nanoTime() < deadline && app.isAlive()) {
                 if (!hprofFiles(tmpfs).isEmpty()) {
-                    FileStore store = Files.getFileStore(tmpfs);
-                    for (int attempt = 0; attempt < 20; attempt++) {
-                        long used = store.getTotalSpace() - store.getUnallocatedSpace();
-                        try {
-                            Mounts.resize(tmpfs, used + MIB);
-                            return "shrunk to " + (used + MIB) + " bytes with a dump file present";
-                        } catch (IOException growing) {
-                            // The dump wrote past our figure before the remount: read it again.
+                    signal(app, "STOP");
+                    try {
+                        if (!hasOpenFileIn(app, tmpfs)) {
+                            return DUMP_ENDED_FIRST;
                         }
+                        FileStore store = Files.getFileStore(tmpfs);
+                        long used = store.getTotalSpace() - store.getUnallocatedSpace();
+                        // 64 KiB of room: less than the dump's next buffered writes of a 700 MiB heap.
+                        Mounts.resize(tmpfs, used + 64 * 1024);
+                        return "shrunk to " + (used + 64 * 1024) + " bytes with the dump being written";
+                    } finally {
+                        signal(app, "CONT");
                     }
-                    return "could not shrink the tmpfs";
                 }
                 Thread.sleep(1);
             }
@@ -185,6 +205,30 @@ class FaultDumpIT {
         } catch (IOException | InterruptedException e) {
             return "failed: " + e;
         }
+    }
+
+    private static void signal(Process app, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(app.pid())).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + app.pid() + ": " + output);
+        }
+    }
+
+    /** Whether the process has a file below {@code dir} open (its {@code /proc/<pid>/fd} links). */
+    private static boolean hasOpenFileIn(Process app, Path dir) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(app.pid()), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).startsWith(dir)) {
+                        return true;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // The descriptor went away between the listing and the read.
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean hasOutcome(List<JsonNode> events) {

@@ -18,7 +18,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The JVM around the agent being unusual: a Micrometer registry that throws, the agent attached
@@ -35,7 +34,7 @@ class FaultJvmIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     @Test
@@ -68,7 +67,7 @@ class FaultJvmIT {
     }
 
     @Test
-    void aSecondAttachIntoARunningAgentSaysSoAndStartsNothing() throws Exception {
+    void aSecondAttachIntoARunningAgentSaysSoExitsNonZeroAndStartsNothing() throws Exception {
         Path log = work.resolve("events.jsonl");
         try (AgentJvm app = AgentJvm.start(work, null,
                 List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=100ms"), "-Xmx64m"),
@@ -81,17 +80,31 @@ class FaultJvmIT {
                         AgentJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", Long.toString(app.process.pid()),
                         "eventLog=" + work.resolve("second.jsonl")).redirectErrorStream(true).start();
                 String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertEquals(0, attach.waitFor(), output);
+                assertEquals(1, attach.waitFor(), output);
+                assertEquals("headroom: attach: the agent is already running in process " + app.process.pid()
+                        + " (started by premain); nothing was loaded, its options stay as they were ('eventLog="
+                        + work.resolve("second.jsonl") + "' was not applied)", output.strip());
             }
-            awaitStderr(app, "already running", 2);
-
-            assertEquals(List.of("headroom: already running in this JVM; the second start (attach) is ignored",
-                            "headroom: already running in this JVM; the second start (attach) is ignored"),
-                    FaultCgroupIT.agentLines(app).stream().filter(l -> l.contains("already running")).toList());
-            assertEquals(1, threadsNamed(app, "headroom"), "one agent thread");
+            assertEquals(1, AgentJvm.threadsNamed(app.process.pid(), "headroom"), "one agent thread");
             assertEquals(1, EventLogFile.count(events.events(), "start"));
             assertFalse(Files.exists(work.resolve("second.jsonl")), "the second start opened nothing");
             assertTrue(app.process.isAlive());
+        }
+    }
+
+    @Test
+    void anAttachAfterMalformedOptionsStartsTheAgent() throws Exception {
+        // The agent that stayed off must not count as running: the corrected attach starts it.
+        Path log = work.resolve("events.jsonl");
+        try (AgentJvm app = AgentJvm.start(work, null, List.of(AgentJvm.agentOption("interval=soon"), "-Xmx64m"),
+                "dev.headroom.samples.Idle", "60")) {
+            awaitStderr(app, "agent disabled", 1);
+            Process attach = new ProcessBuilder(AgentJvm.java(), "-jar", AgentJvm.AGENT_JAR.toAbsolutePath().toString(),
+                    "attach", Long.toString(app.process.pid()), "eventLog=" + log + ",interval=100ms")
+                    .redirectErrorStream(true).start();
+            String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, attach.waitFor(), output);
+            new EventLogFile(log).awaitEvents(e -> EventLogFile.count(e, "start") == 1, WAIT, app.process);
         }
     }
 
@@ -218,15 +231,6 @@ class FaultJvmIT {
         assertTrue(jars.stream().anyMatch(p -> p.getFileName().toString().startsWith("micrometer-core")),
                 "micrometer-core on the test class path: " + jars);
         return jars;
-    }
-
-    private static long threadsNamed(AgentJvm app, String name) throws IOException, InterruptedException {
-        Path jcmd = Path.of(AgentJvm.java()).resolveSibling("jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(app.process.pid()), "Thread.print")
-                .redirectErrorStream(true).start();
-        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), dump);
-        return dump.lines().filter(l -> l.startsWith("\"" + name + "\" ")).count();
     }
 
     private static void awaitStderr(AgentJvm app, String text, int times) throws Exception {

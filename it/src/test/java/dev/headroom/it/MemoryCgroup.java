@@ -36,6 +36,12 @@ final class MemoryCgroup implements AutoCloseable, CgroupPlace {
         return cgroup;
     }
 
+    /** Fails (or skips, see {@link Prerequisites}) the test on a machine that cannot make v1 memory cgroups. */
+    static void requireAvailable() {
+        Prerequisites.require(available(), "root and a writable cgroup v1 memory hierarchy (/sys/fs/cgroup/memory)",
+                "run the tests as root on a host with the v1 memory controller mounted read-write");
+    }
+
     /** Whether this machine lets the test make v1 memory cgroups (it does where the project is built). */
     static boolean available() {
         try {

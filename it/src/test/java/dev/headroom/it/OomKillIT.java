@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real kills: every way memory grows is run with the agent in a real memory cgroup until the
@@ -27,7 +26,7 @@ class OomKillIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     static List<Scenario> growing() {

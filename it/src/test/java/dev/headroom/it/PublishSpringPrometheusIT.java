@@ -24,7 +24,6 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * An ordinary Spring Boot service (sample-apps/spring-service, no Headroom code) run with only
@@ -48,7 +47,7 @@ class PublishSpringPrometheusIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     @Test
@@ -79,7 +78,8 @@ class PublishSpringPrometheusIT {
             assertTrue(heap.contains("application=\"spring-service\""), heap);
             assertFalse(service.stdoutText().contains("has been already registered"), service.stdoutText());
 
-            assumeTrue(Files.isExecutable(PROMETHEUS), "no " + PROMETHEUS + " (Debian package prometheus)");
+            Prerequisites.require(Files.isExecutable(PROMETHEUS), "Prometheus at " + PROMETHEUS + ", to scrape the service",
+                    "apt-get install prometheus (bash .ci/run installs it)");
             try (PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"),
                     "spring-service", "/actuator/prometheus", "127.0.0.1:" + port, DOCS.resolve("prometheus-rules.yml"))) {
                 String query = prometheus.base + "/api/v1/query?query="

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A heap that grows 30 MiB/s in a real 512 MiB cgroup, with the agent writing its event log; the
@@ -33,8 +33,8 @@ class ReportIT {
 
     @BeforeAll
     static void needsCgroupsAndChromium() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
-        assumeTrue(chromium() != null, "no chromium on this machine (Debian package 'chromium')");
+        MemoryCgroup.requireAvailable();
+        Prerequisites.require(chromium() != null, "Chromium (headless), to render the report", "apt-get install chromium (bash .ci/run installs it)");
     }
 
     @Test
@@ -65,6 +65,9 @@ class ReportIT {
         if (killed) {
             assertTrue(said.contains("OOM-killed at "), said);
             assertTrue(html.contains("class=\"marker marker-end-abrupt\""));
+            // One verdict: the chart's end says what the title says.
+            assertTrue(html.contains("\">OOM-killed</text>"), "the end marker says OOM-killed");
+            assertFalse(html.contains("ended abruptly"), "no second verdict");
         }
 
         // Rendered by a real browser: the DOM after scripts ran, and a screenshot.

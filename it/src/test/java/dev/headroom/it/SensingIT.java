@@ -12,7 +12,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The agent in a real JVM in a real 300 MiB memory cgroup reads what the kernel reads. */
 class SensingIT {
@@ -24,7 +23,7 @@ class SensingIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Hours of ticks in minutes: the agent samples every 10 ms (a hundred times its default pace)
@@ -42,7 +41,7 @@ class SoakIT {
 
     @BeforeAll
     static void needsCgroups() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
+        MemoryCgroup.requireAvailable();
     }
 
     /** One measurement of the application's JVM. */

@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * page cache, only a crash of the whole node would, and an fsync every second is not free.
  *
  * <p>Shape (read by the HTML report and {@link PreviousRun}):
- * <pre>{"time": ISO-8601 UTC, "event": "flight", "pid": N, "startTime": ISO, "ended": false,
+ * <pre>{"time": ISO-8601 UTC, "event": "flight", "pid": N, "startTime": ISO, "jvmStartTime": ISO, "ended": false,
  *  "endReason": null, workingSetBytes, limitBytes, limitSource, headroomBytes, breakdown: [...],
  *  "level": "OK", "forecast": {"secondsToLimit": x|null, "confidence": c, "growthBytesPerSecond": r,
  *  "heapCeilingBytes": h|null}, "history": [{"t": epochMillis, "ws": bytes, "limit": bytes|null,
@@ -62,6 +62,9 @@ public final class FlightFile {
     private final Path temp;
     private final long pid;
     private final String startTime;
+    /** The process's start as the kernel has it (java.base: the runtime may lack java.management). */
+    private static final String JVM_START_TIME = ProcessHandle.current().info().startInstant()
+            .map(Instant::toString).orElse(null);
     private final LongSupplier clock;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
 
@@ -249,6 +252,8 @@ public final class FlightFile {
         json.writeStringField("event", "flight");
         json.writeNumberField("pid", pid);
         json.writeStringField("startTime", startTime);
+        // The JVM's own start, with the pid: `report` tells from them whether it still runs.
+        json.writeStringField("jvmStartTime", JVM_START_TIME);
         json.writeBooleanField("ended", ended);
         if (endReason == null) {
             json.writeNullField("endReason");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.headroom.reconcile.MeasuredBudget;
 import dev.headroom.reconcile.Recommendation;
 import dev.headroom.report.RecommendationText;
+import dev.headroom.reconcile.PartCatalogue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,15 +48,25 @@ public final class HtmlReport {
      * @throws IOException when the file cannot be read (its content never makes this throw)
      */
     public static Page render(Path input, int runNumber) throws IOException {
-        Run run = RunReader.read(input, runNumber);
-        String verdict = verdict(run, null);
-        return new Page(render(run), verdict, run.timeline().size(), run.malformedLines(), run.runs(),
-                run.runNumber());
+        return render(RunReader.read(input, runNumber), Ending.Processes.LOCAL);
+    }
+
+    /** @param processes where to look whether the log's JVM still runs */
+    static Page render(Run read, Ending.Processes processes) {
+        Ending ending = Ending.of(read, new Chart(read), processes);
+        // The end marker says what the title says (RunReader marks every end without a stop "abrupt").
+        Run run = ending.relabel(read);
+        Chart chart = new Chart(run);
+        String verdict = verdict(run, chart, ending);
+        return new Page(render(run, chart, verdict, ending), verdict, run.timeline().size(), run.malformedLines(),
+                run.runs(), run.runNumber());
     }
 
     static String render(Run run) {
-        Chart chart = new Chart(run);
-        String verdict = verdict(run, chart);
+        return render(run, Ending.Processes.LOCAL).html();
+    }
+
+    private static String render(Run run, Chart chart, String verdict, Ending ending) {
         StringBuilder h = new StringBuilder(512 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -65,7 +76,7 @@ public final class HtmlReport {
                         + "if(d){d.textContent+=m+' (line '+l+')\\n';d.hidden=false;}};</script>\n")
                 .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<pre id=\"js-errors\" hidden></pre>\n");
-        header(h, run, chart, verdict);
+        header(h, run, chart, verdict, ending);
         h.append("<section class=\"chart-box\">\n").append(chart.svg());
         h.append("<div id=\"tip\" hidden></div>\n");
         legend(h, run, chart);
@@ -84,12 +95,12 @@ public final class HtmlReport {
 
     // ---------------------------------------------------------------- verdict
 
-    static String verdict(Run run, Chart chartOrNull) {
+    static String verdict(Run run, Chart chart, Ending ending) {
         Timeline tl = run.timeline();
         if (tl.size() == 0) {
-            return "No snapshots in " + run.source() + (run.endedCleanly() ? " (clean exit)" : "");
+            return "No snapshots in " + run.source() + (run.endedCleanly() ? " (clean exit)"
+                    : ending == Ending.STILL_RUNNING ? " (still running)" : "");
         }
-        Chart chart = chartOrNull != null ? chartOrNull : new Chart(run);
         long start = startMillis(run);
         String after = " after " + Units.duration((run.endMillis() - start) / 1000.0);
         String at = " at " + Units.clock(run.endMillis());
@@ -100,7 +111,11 @@ public final class HtmlReport {
             return "Clean exit" + at + after + "; peak working set " + Units.bytes(tl.workingSet(worst))
                     + (limit > 0 ? " (" + Units.percent((double) tl.workingSet(worst) / limit) + " of the limit)" : "");
         }
-        if (likelyOomKill(run, chart)) {
+        if (ending == Ending.STILL_RUNNING) {
+            return "Still running at " + Units.clock(run.endMillis()) + " (the last sample), after "
+                    + Units.duration((run.endMillis() - start) / 1000.0) + (growth.isEmpty() ? "" : "; " + growth);
+        }
+        if (ending == Ending.OOM_KILLED) {
             return "OOM-killed" + at + after + (growth.isEmpty() ? "" : "; " + growth);
         }
         return "Ended abruptly (SIGKILL?)" + at + after + (growth.isEmpty() ? "" : "; " + growth);
@@ -150,6 +165,9 @@ public final class HtmlReport {
         String best = null;
         double bestRate = 0;
         for (Map.Entry<String, long[]> e : tl.parts().entrySet()) {
+            if (isCorrection(e.getKey(), e.getValue()[last])) {
+                continue;
+            }
             double rate = (e.getValue()[last] - e.getValue()[from]) / dt;
             if (rate > bestRate) {
                 bestRate = rate;
@@ -163,6 +181,15 @@ public final class HtmlReport {
         }
         PartInfo info = run.parts().get(best);
         return (info == null ? best : info.label()) + " grew " + Units.rate(bestRate);
+    }
+
+    /**
+     * A correction, not memory: "committed but not resident" (negative, and rising toward zero as
+     * the JVM touches what it committed, which is another part's growth) or any part below zero.
+     * It can never be what grew.
+     */
+    private static boolean isCorrection(String id, long latest) {
+        return id.equals(PartCatalogue.COMMITTED_NOT_RESIDENT) || latest < 0;
     }
 
     static long startMillis(Run run) {
@@ -189,15 +216,20 @@ public final class HtmlReport {
 
     // ---------------------------------------------------------------- header
 
-    private static void header(StringBuilder h, Run run, Chart chart, String verdict) {
+    private static void header(StringBuilder h, Run run, Chart chart, String verdict, Ending ending) {
         Timeline tl = run.timeline();
-        String kind = run.endedCleanly() ? "clean" : tl.size() > 0 && likelyOomKill(run, chart) ? "oom" : "abrupt";
+        String kind = ending.css();
         h.append("<header class=\"verdict verdict-").append(kind).append("\">\n<h1 id=\"verdict\">")
                 .append(Html.escape(verdict)).append("</h1>\n<p class=\"why\">");
         if (run.endedCleanly()) {
             h.append("The agent wrote its stop event")
                     .append(run.endReason().isEmpty() ? "" : " (" + Html.escape(run.endReason()) + ")")
                     .append(": the JVM was not killed.");
+        } else if (ending == Ending.STILL_RUNNING) {
+            h.append("The ").append(run.kind()).append(" has no stop event yet: process ")
+                    .append(run.start().path("jvm").path("pid").asLong(run.start().path("pid").asLong(-1)))
+                    .append(", which writes it, is still running (the same pid, started when this log's JVM did)."
+                            + " This is the run so far.");
         } else if (tl.size() > 0) {
             int last = tl.size() - 1;
             long limit = tl.limit(last);
@@ -346,13 +378,16 @@ public final class HtmlReport {
             {"histogram", "histogram"}, {"relief", "relief"}, {"recovered", "recovered"},
             {"endClean", "clean exit"}, {"endAbrupt", "ended abruptly"}};
         for (String[] k : kinds) {
-            boolean present = false;
+            String title = null;
             for (Marker m : run.markers()) {
-                present |= m.kind().equals(k[0]);
+                if (m.kind().equals(k[0])) {
+                    // The end's words are the verdict's ("OOM-killed"), not the kind's.
+                    title = k[0].equals("endAbrupt") ? m.title() : k[1];
+                }
             }
-            if (present) {
+            if (title != null) {
                 h.append("<span class=\"key\"><i class=\"dot\" style=\"background:").append(Chart.colour(k[0]))
-                        .append("\"></i>").append(k[1]).append("</span>");
+                        .append("\"></i>").append(Html.escape(title)).append("</span>");
             }
         }
         h.append("</div>\n</div>\n");
@@ -742,6 +777,7 @@ public final class HtmlReport {
             .verdict{border-left:6px solid #999;padding:10px 16px;background:var(--soft);border-radius:4px}
             .verdict-oom{border-color:#b71c1c;background:#fdf0f0}.verdict-oom h1{color:#8e1010}
             .verdict-abrupt{border-color:#c27c00;background:#fff7e8}
+            .verdict-running{border-color:#1565c0;background:#eef4fb}
             .verdict-clean{border-color:#2e7d32;background:#eef7ee}.verdict-clean h1{color:#1f5e23}
             .why{margin:0;color:var(--muted)}
             .figures{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 8px}

@@ -69,7 +69,9 @@ class HtmlReportTest {
             assertTrue(html.contains("class=\"marker " + marker + "\""), marker + " on the chart");
         }
         assertFalse(html.contains("marker-end-clean"));
-        assertTrue(html.contains("ended abruptly (SIGKILL?)"));
+        // One verdict: the chart's end marker says what the title says (issue 15 item 3).
+        assertTrue(html.contains("\">OOM-killed</text>"), "the end marker's label");
+        assertFalse(html.contains("ended abruptly"));
     }
 
     @Test
@@ -191,7 +193,9 @@ class HtmlReportTest {
         assertTrue(html.contains("id=\"series-heap\""));
         assertTrue(html.contains("id=\"limit-line\""));
         assertTrue(html.contains("class=\"marker marker-end-abrupt\""));
-        assertTrue(html.contains("ended abruptly (SIGKILL?)"));
+        // The end marker says what the title says, whichever it is.
+        String end = page.verdict().startsWith("OOM-killed") ? "OOM-killed" : "ended abruptly (SIGKILL?)";
+        assertTrue(html.contains("\">" + end + "</text>"), page.verdict());
         assertTrue(html.contains("id=\"worst-moment-table\""));
         assertTrue(html.contains("flight file"));
         JsonNode last = f.path("history").get(f.path("history").size() - 1);
