@@ -121,7 +121,7 @@ class MicrometerBridgeTest {
         ChildJvm.Result r = child(withoutMicrometer(), List.of(), "first", jars);
         List<String> first = r.lines("meter first ");
         assertTrue(first.contains("meter first headroom.limit{service=first} bytes " + LIMIT), r.stdout());
-        assertEquals(7 + 4 + 2, first.size(), r.stdout());
+        assertEquals(12 + 4 + 2, first.size(), r.stdout());
         assertTrue(r.lines("report").isEmpty(), r.stdout());
     }
 
