@@ -478,9 +478,13 @@ public final class MicrometerBridge implements AutoCloseable {
             } catch (LinkageError tooOld) {
                 // The binder links against the application's Micrometer on first use: a method it
                 // calls is missing (Gauge.Builder.strongReference came in 1.1).
+                // Said once per Micrometer (per class loader), not per registry: the global composite
+                // and each registry of that Micrometer would fail alike.
                 r.next = Integer.MAX_VALUE;
-                reportOnce("old " + registry.getClass().getName(), "Micrometer bridge: cannot bind "
-                        + registry.getClass().getName() + ": its Micrometer is too old for Headroom's meters "
+                ClassLoader micrometer = registry.getClass().getClassLoader();
+                reportOnce("old " + System.identityHashCode(micrometer), "Micrometer bridge: cannot bind "
+                        + registry.getClass().getName() + (micrometer == null ? "" : " (loader " + micrometer.getName() + ")")
+                        + " or any other registry of its Micrometer: it is too old for Headroom's meters "
                         + "(1.1 or later is needed): " + tooOld);
                 return;
             } catch (Throwable t) {

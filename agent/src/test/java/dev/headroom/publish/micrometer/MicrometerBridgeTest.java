@@ -126,6 +126,23 @@ class MicrometerBridgeTest {
     }
 
     @Test
+    void aMicrometerTooOldForTheBinderIsSaidOnceWithTheReasonAndTheApplicationGoesOn() throws Exception {
+        // Micrometer 1.0.11 (copied by the build): its Gauge.Builder has no strongReference, which
+        // the binder needs so that a gauge does not vanish with a weak reference.
+        Path old = Path.of(System.getProperty("oldMicrometerJar", "target/old-micrometer/micrometer-core.jar"));
+        assertTrue(Files.isRegularFile(old), "the build copies Micrometer 1.0.11 to " + old);
+        ChildJvm.Result r = child(withoutMicrometer(), List.of(), "first", old.toString());
+        List<String> reports = r.lines("report");
+        assertEquals(1, reports.size(), r.stdout());
+        // Once for that Micrometer, though two of its registries (the global composite and the
+        // application's) could not be bound.
+        assertTrue(reports.get(0).contains("or any other registry of its Micrometer: it is too old for Headroom's meters"
+                + " (1.1 or later is needed)"), reports.get(0));
+        assertTrue(reports.get(0).contains("NoSuchMethodError"), "the reason names what is missing: " + reports.get(0));
+        assertTrue(r.lines("meter first ").isEmpty(), "no half-bound meters: " + r.stdout());
+    }
+
+    @Test
     void attachedAfterMicrometerWasInUseTheGlobalRegistryAndItsChildrenGetTheMeters() throws Exception {
         ChildJvm.Result r = child(System.getProperty("java.class.path"), List.of(), "attach");
         assertTrue(r.lines("meter global ").contains("meter global headroom.limit{} bytes " + LIMIT), r.stdout());
