@@ -167,6 +167,7 @@ class FaultDumpIT {
             assertEquals(1, events.stream().filter(e -> OUTCOMES.contains(e.path("event").asText())).count(),
                     "one dump outcome: " + events);
             assertEquals(1, linesStartingWith(app, "headroom: heap dump "), app.stderrText());
+            sameQuantityInTheLineAndItsEvent(app, events);
             return outcome(events);
         }
     }
@@ -253,6 +254,24 @@ class FaultDumpIT {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".hprof")).toList();
         }
+    }
+
+    /**
+     * Issue 15, item 7: the CRITICAL line and its event name one quantity and give one number for
+     * it (the line once said "working set 464 MiB (page cache excluded)" beside an event whose
+     * workingSetBytes was 493 MiB).
+     */
+    private static void sameQuantityInTheLineAndItsEvent(AgentJvm app, List<JsonNode> events) throws IOException {
+        JsonNode critical = events.stream().filter(e -> e.path("event").asText().equals("critical")).findFirst()
+                .orElseThrow(() -> new AssertionError("no critical event: " + events));
+        String stderr = app.stderrText();
+        String line = stderr.lines().filter(l -> l.startsWith("headroom: CRITICAL: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no CRITICAL line: " + stderr));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^headroom: CRITICAL: unreclaimable memory (\\d+) MiB ")
+                .matcher(line);
+        assertTrue(m.find(), "the CRITICAL line names the unreclaimable memory: " + line);
+        assertEquals(Math.round(critical.path("unreclaimableBytes").asLong() / (double) MIB), Long.parseLong(m.group(1)),
+                "the line's number is its event's unreclaimableBytes: " + critical);
     }
 
     private static long linesStartingWith(AgentJvm app, String prefix) throws IOException {

@@ -100,7 +100,7 @@ final class V2Guest {
                 "-serial", "file:" + console,
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(),
                 // hrshare reaches /init's environment (the kernel passes unknown key=value words on).
-                "-append", "console=ttyS0 panic=-1 loglevel=4 hrshare=" + run,
+                "-append", "console=ttyS0 panic=-1 loglevel=4 hrshare=" + run + " hrkeep=" + buildRoot(run),
                 "-fsdev", "local,id=root,path=/,security_model=none,multidevs=remap,readonly=on",
                 "-device", "virtio-9p-pci,fsdev=root,mount_tag=hostroot",
                 "-fsdev", "local,id=share,path=" + run + ",security_model=none,multidevs=remap",
@@ -145,9 +145,12 @@ final class V2Guest {
     /** The initramfs: {@code /init}, a static busybox, the ten modules. Built once per cache. */
     Path initramfs() throws IOException, InterruptedException {
         Path cpio = cache.resolve("initramfs.cpio");
-        if (Files.exists(cpio)) {
+        Path builtInit = cache.resolve("initramfs/init");
+        // Built again when /init changed since (a cache kept across builds must not boot an old one).
+        if (Files.exists(cpio) && Files.exists(builtInit) && Files.readString(builtInit).equals(initScript())) {
             return cpio;
         }
+        Files.deleteIfExists(cpio);
         kernel();
         Path tree = cache.resolve("initramfs");
         ScenarioRun.deleteTree(tree);
@@ -173,6 +176,19 @@ final class V2Guest {
      * hierarchy (memory enabled for children), dev, a fresh /tmp and /dev/shm, and the writable share
      * at its host path; runs {@code run.sh} there as root and powers off.
      */
+    /**
+     * The build's root (the directory with {@code agent/} and {@code it/}) above the run directory:
+     * the guest must see it even where it replaces the host's directory with a tmpfs (/tmp).
+     */
+    static Path buildRoot(Path run) {
+        for (Path p = run; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("agent")) && Files.isDirectory(p.resolve("it"))) {
+                return p;
+            }
+        }
+        return run;
+    }
+
     static String initScript() {
         StringBuilder modules = new StringBuilder();
         for (String m : MODULES) {
@@ -190,7 +206,10 @@ final class V2Guest {
                 """ + modules + """
                 P9=trans=virtio,version=9p2000.L,msize=262144
                 mount -t 9p -o $P9,ro,cache=loose hostroot /host || fail 'mount hostroot'
-                mount -t 9p -o $P9,cache=none share "/host$hrshare" || fail 'mount share'
+                # The build may lie under a directory replaced below by a fresh tmpfs (a clone in
+                # /tmp, as a CI run may make): a bind made first keeps it, and is put back after.
+                mkdir -p /keep
+                mount -o bind "/host$hrkeep" /keep || fail 'bind the build'
                 mount -t proc proc /host/proc
                 mount -t sysfs sys /host/sys
                 mount -t cgroup2 none /host/sys/fs/cgroup || fail 'mount cgroup2'
@@ -201,6 +220,9 @@ final class V2Guest {
                 mount -t tmpfs -o mode=1777 tmp /host/tmp
                 mount -t tmpfs run /host/run
                 mount -t ext4 /dev/vda /host/mnt || fail 'mount the disk'
+                mkdir -p "/host$hrkeep" 2>/dev/null
+                mount -o bind /keep "/host$hrkeep" || fail 'bind the build back'
+                mount -t 9p -o $P9,cache=none share "/host$hrshare" || fail 'mount share'
                 echo "headroom-guest: running $hrshare/run.sh" > /dev/console
                 chroot /host /bin/sh "$hrshare/run.sh" > "/host$hrshare/stdout.txt" 2> "/host$hrshare/stderr.txt"
                 echo $? > "/host$hrshare/exit-status"
