@@ -18,8 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The agent on a real cgroup v2 kernel: one {@link V2Guest} boot runs every scenario of
@@ -35,12 +33,8 @@ class CgroupV2IT {
 
     @BeforeAll
     static void bootOneGuestForAllScenarios() throws Exception {
-        if (!V2Guest.qemuInstalled()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("qemu-system-x86_64 is not installed; .ci/run installs qemu-system-x86");
-            }
-            assumeTrue(false, "qemu-system-x86_64 is not installed");
-        }
+        Prerequisites.require(V2Guest.qemuInstalled(), "QEMU (qemu-system-x86_64), to boot a real cgroup v2 kernel",
+                "apt-get install qemu-system-x86 (bash .ci/run installs it)");
         run = Path.of("target", "v2-guest", "runs", "it").toAbsolutePath();
         ScenarioRun.deleteTree(run);
         Files.createDirectories(run);

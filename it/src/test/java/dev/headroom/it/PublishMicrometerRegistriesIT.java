@@ -24,7 +24,6 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Registries that no framework hands to {@code Metrics.globalRegistry}, each built at the first
@@ -48,8 +47,9 @@ class PublishMicrometerRegistriesIT {
 
     @BeforeAll
     static void needsCgroupsAndPrometheus() {
-        assumeTrue(MemoryCgroup.available(), "this machine cannot make v1 memory cgroups");
-        assumeTrue(Files.isExecutable(PrometheusServer.PROMETHEUS), "no Debian package prometheus");
+        MemoryCgroup.requireAvailable();
+        Prerequisites.require(Files.isExecutable(PrometheusServer.PROMETHEUS), "Prometheus at " + PrometheusServer.PROMETHEUS
+                + ", to scrape the services", "apt-get install prometheus (bash .ci/run installs it)");
     }
 
     @Test
@@ -214,7 +214,8 @@ class PublishMicrometerRegistriesIT {
      * {@code events.jsonl} in the test's directory, a snapshot a second.
      */
     private void otelRun(boolean headroomFirst, String meterNames, OtelCheck check) throws Exception {
-        assumeTrue(Files.isReadable(OTEL_AGENT), "no " + OTEL_AGENT + " (it/pom.xml copies it in pre-integration-test)");
+        Prerequisites.require(Files.isReadable(OTEL_AGENT), "the OpenTelemetry Java agent at " + OTEL_AGENT,
+                "mvn verify copies it in pre-integration-test (it/pom.xml)");
         int appPort = PrometheusServer.freePort();
         int otelPort = PrometheusServer.freePort();
         Path log = work.resolve("events.jsonl");

@@ -13,7 +13,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A dump directory that cannot be used (issue 15, item 5): said at start with its reason; at
@@ -37,7 +36,7 @@ class UnusableDumpDirIT {
     void aReadOnlyDumpDirIsSaidAtStartAndTheHistogramAndFlightFileGoToAPrivateDirectoryOfOurs() throws Exception {
         Path ro = Files.createDirectory(work.resolve("ro"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        assumeTrue(Mounts.available(work), "this machine does not let the test mount file systems");
+        Prerequisites.require(Mounts.available(work), "the right to mount file systems (root)", "run the tests as root");
         Path tmp = Files.createDirectory(work.resolve("tmp"));
         Path log = work.resolve("events.jsonl");
         try (Mounts mounts = new Mounts()) {
