@@ -333,7 +333,8 @@ final class AgentRuntime implements Runnable {
         try {
             return read.get(PREVIOUS_RUN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            problems.report("flightFile", "the previous run's flight file " + flightPath + " was not read within "
+            // Its own source: the reporter says each source once, and the watchdog's flightFile line follows.
+            problems.report("previousRun", "the previous run's flight file " + flightPath + " was not read within "
                     + PREVIOUS_RUN_WAIT_MILLIS + " ms (a hung file system?); going on without it");
             return null;
         } catch (ExecutionException | RuntimeException e) {
