@@ -567,11 +567,20 @@ final class AgentRuntime implements Runnable {
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
             // A little before the exit's own bound, so that this line, which names the files, is the one said.
             long by = deadline - 100 * 1_000_000L;
+            // Every output told first, then each waited for by the same deadline: they finish at once,
+            // each on its own thread, and one that hangs does not eat the others' time.
+            TerminationLog termination = terminationLog;
+            if (flight != null) {
+                flight.rewrites().finish();
+            }
+            if (termination != null) {
+                termination.writes().finish();
+            }
+            eventLog.writer().finish();
             List<String> left = new ArrayList<>();
             if (flight != null && !flight.rewrites().close(by)) {
                 left.add("the flight file " + flight.path() + " did not take its last rewrite");
             }
-            TerminationLog termination = terminationLog;
             if (termination != null && !termination.writes().close(by)) {
                 left.add("the termination log " + termination.path() + " did not take its last summary");
             }

@@ -179,23 +179,37 @@ public final class IsolatedWriter {
     }
 
     /**
-     * Takes no more writes, lets the thread finish those handed over, and waits for it until
-     * {@code deadlineNanos} ({@link System#nanoTime()}) at most.
+     * Takes no more writes and lets the thread finish those handed over, without waiting: at exit
+     * every output is told first, then each waited for by one deadline ({@link #close(long)}).
+     */
+    public void finish() {
+        Thread t;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = thread;
+        }
+        if (t != null) {
+            queue.add(END);
+        }
+    }
+
+    /**
+     * {@link #finish()}, then waits for the thread until {@code deadlineNanos}
+     * ({@link System#nanoTime()}) at most.
      *
      * @return whether everything handed over was written by then; when not, the thread is left
      *         where it is
      */
     public boolean close(long deadlineNanos) {
-        Thread t;
-        synchronized (this) {
-            closed = true;
-            t = thread;
-        }
+        finish();
+        Thread t = thread;
         if (t == null) {
             return true;
         }
         try {
-            queue.add(END);
             // timedJoin waits not at all when the time is up (a join(0) would wait for ever).
             TimeUnit.NANOSECONDS.timedJoin(t, deadlineNanos - System.nanoTime());
         } catch (InterruptedException e) {

@@ -166,4 +166,26 @@ class IsolatedWriterTest {
         assertTrue(ran[0].isDaemon());
         assertTrue(writer.close(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
     }
+
+    @Test
+    void toldFirstAndWaitedForByOneDeadlineAHungWriterCostsTheOthersNothing() throws Exception {
+        IsolatedWriter hung = IsolatedWriter.named("headroom-test-hung", 4);
+        IsolatedWriter healthy = IsolatedWriter.named("headroom-test-healthy", 4);
+        BlockedWrite blocked = new BlockedWrite();
+        List<String> written = new CopyOnWriteArrayList<>();
+        try {
+            hung.replace(blocked);
+            blocked.awaitEntered();
+            healthy.offer(() -> written.add("last words"));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            hung.finish();
+            healthy.finish();
+            assertFalse(hung.close(deadline), "the hung one did not finish");
+            // Its turn comes after the hung one's whole wait: it had written meanwhile.
+            assertTrue(healthy.close(deadline), "the healthy one finished within the same deadline");
+            assertEquals(List.of("last words"), written);
+        } finally {
+            blocked.release.countDown();
+        }
+    }
 }
