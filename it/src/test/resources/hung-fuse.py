@@ -5,15 +5,15 @@ Usage: hung-fuse.py MOUNTPOINT
 
 Mounts MOUNTPOINT (root only: mount(2) with fd=) and answers the kernel's INIT and the attributes
 of the mount's root (a directory 0700 of uid 0, cached for an hour), so that the directory itself
-can be looked at, and the first look-up of a name under it with "no such file". Then it stops
-reading: every later call under the mount (a look-up, a create, an open) waits in the kernel.
+can be looked at. Then it stops reading: every call under the mount (a look-up, a create, an open)
+waits in the kernel.
 
 A request is left unread, never read and left unanswered: the kernel lets a fatal signal end the
 wait for a request still queued, but waits out one that the server has read (fs/fuse/dev.c,
 request_wait_answer), and a process with a thread in such a wait cannot even exit. An NFS hard
 mount's waits are killable too (TASK_KILLABLE), so this is the same hang, seen from the client.
 When this process ends, the connection is aborted and every waiting call fails (ENOTCONN).
-Protocol: linux/include/uapi/linux/fuse.h.
+Protocol: linux/include/uapi/linux/fuse.h. HUNG_FUSE_TRACE=1 prints each request read to stderr.
 """
 import os
 import signal
@@ -54,12 +54,14 @@ def main():
             # fuse_attr_out: attr_valid (s), attr_valid_nsec, dummy, then fuse_attr (88 bytes).
             attr = struct.pack("<QQQQQQIIIIIIIIII", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0o40700, 2, 0, 0, 0, 4096, 0)
             reply(fd, unique, struct.pack("<QII", 3600, 0, 0) + attr)
-        else:
-            # A look-up (or anything else) is answered "no such file"; from then on nothing is read.
-            reply(fd, unique, error=ENOENT)
-            print("stopped answering after op %d" % opcode, flush=True)
+            # The directory is known (and cached); from now on nothing is read.
+            print("stopped answering", flush=True)
             while True:
                 signal.pause()
+        else:
+            # Nothing else comes before the root's attributes; should it, "no such file" (a read
+            # request must be answered) and go on.
+            reply(fd, unique, error=ENOENT)
 
 
 if __name__ == "__main__":

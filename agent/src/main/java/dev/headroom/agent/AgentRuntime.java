@@ -478,9 +478,12 @@ final class AgentRuntime implements Runnable {
             flightFileFailed = true;
             problems.report("flightFile", "cannot write " + flightFile.path() + ": " + describe(failure));
         }
-        if (terminationLog != null && (d.changed() || d.level() == Level.CRITICAL)) {
+        if (terminationLog != null) {
             String dump = responder.lastDumpPath();
-            IOException t = terminationLog.update(s, b, f, d.level(), dump == null ? null : Path.of(dump));
+            // Written on its own thread: a failure comes back later, so it is asked for every tick.
+            IOException t = d.changed() || d.level() == Level.CRITICAL
+                    ? terminationLog.update(s, b, f, d.level(), dump == null ? null : Path.of(dump))
+                    : terminationLog.writes().failureOnce();
             if (t != null) {
                 problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + describe(t));
             }

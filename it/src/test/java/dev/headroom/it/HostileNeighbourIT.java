@@ -179,10 +179,11 @@ class HostileNeighbourIT {
 
     /**
      * The flight file and the termination log are on a file system that stops answering (a FUSE
-     * server that answers the mount, one look-up, and then nothing, like an NFS server gone away
-     * under a hard mount: every call under it waits in the kernel). The tick goes on (snapshots keep
-     * coming, a watchdog line for each stuck output), and the JVM ends within 2 s of main with one
-     * line naming both; the event log, elsewhere, gets its last lines.
+     * server that answers the mount and the directory's attributes, then nothing, like an NFS server
+     * gone away under a hard mount: every call under it waits in the kernel). The start waits for
+     * the previous run's flight file 2 s at most, the tick goes on (snapshots keep coming, a watchdog
+     * line for each stuck output), and the JVM ends within 2 s of main with one line naming both;
+     * the event log, elsewhere, gets its last lines.
      */
     @Test
     void aFileSystemThatStopsAnsweringUnderTheFlightFileAndTerminationLogHoldsNeitherTheTickNorTheExit()
@@ -203,6 +204,8 @@ class HostileNeighbourIT {
             Path termination = hung.resolve("termination-log");
             try (AgentJvm app = start(work.resolve("app"), "eventLog=" + log + ",dumpDir=" + own.resolve("evidence")
                     + ",flightFile=" + flight + ",terminationLog=" + termination + SAMPLING, WATCHDOG_IDLE)) {
+                awaitStderr(app, "headroom: previousRun: the previous run's flight file " + flight
+                        + " was not read within 2000 ms");
                 awaitStderr(app, "headroom: flightFile: a rewrite of the flight file " + flight + " has not returned for");
                 awaitStderr(app, "headroom: terminationLog: a write to the termination log " + termination
                         + " has not returned for");

@@ -163,7 +163,8 @@ public final class FlightFile {
         } catch (IOException | RuntimeException e) {
             return new IOException("cannot render the flight file's sample", e);
         }
-        return rewrite ? rewrite(s.epochMillis()) : null;
+        // Without a rewrite, a failure of an earlier one (written on the file's thread) still comes back.
+        return rewrite ? rewrite(s.epochMillis()) : writer.failureOnce();
     }
 
     /**
