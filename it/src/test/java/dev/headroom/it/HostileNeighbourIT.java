@@ -178,6 +178,30 @@ class HostileNeighbourIT {
     }
 
     /**
+     * {@code /dev/stdout} is a link (to {@code /proc/self/fd/1}), which the guard refuses anywhere
+     * else; the exact name means the process's own standard output, written to the descriptor the
+     * JVM was started with. Every event arrives as a whole line beside the application's own.
+     */
+    @Test
+    void eventLogDevStdoutIsTheProcessesOwnOutputWithWholeLines() throws Exception {
+        try (AgentJvm app = start(work.resolve("app"), "eventLog=/dev/stdout,dumpDir=" + own.resolve("evidence")
+                + ",flightFile=" + own.resolve("flight.json") + SAMPLING, "3")) {
+            assertEquals(0, app.waitFor(60));
+            List<String> lines = app.stdoutText().lines().toList();
+            assertTrue(lines.contains("idle done"), "the application's own lines are there: " + lines);
+            List<String> events = new ArrayList<>();
+            for (String line : lines.stream().filter(l -> l.startsWith("{")).toList()) {
+                events.add(JSON.readTree(line).path("event").asText());
+            }
+            assertEquals("start", events.get(0), events.toString());
+            assertTrue(events.stream().filter("snapshot"::equals).count() >= 3, events.toString());
+            assertEquals("stop", events.get(events.size() - 1), events.toString());
+            assertTrue(FaultCgroupIT.agentLines(app).stream().noneMatch(l -> l.contains("event log")),
+                    FaultCgroupIT.agentLines(app).toString());
+        }
+    }
+
+    /**
      * The flight file and the termination log are on a file system that stops answering (a FUSE
      * server that answers the mount and the directory's attributes, then nothing, like an NFS server
      * gone away under a hard mount: every call under it waits in the kernel). The start waits for
