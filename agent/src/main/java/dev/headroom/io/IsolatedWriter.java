@@ -2,9 +2,11 @@ package dev.headroom.io;
 
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  * The caller's thread watches: {@link #stuckMillis} says how long the write in progress has run,
  * {@link #stuckFirstTime} answers yes once per run, for the one line that says so. At exit,
- * {@link #close(long)} waits until a deadline at most, then gives up and leaves the thread where
- * it is (a daemon: it does not hold the JVM). Nothing thrown by a write leaves the thread: the
+ * {@link #finish()} tells each output, then {@link #close(long)} waits until one deadline at most,
+ * then gives up and leaves the thread where it is (a daemon: it does not hold the JVM). Nothing thrown by a write leaves the thread: the
  * first failure is kept for the caller to report once ({@link #failureOnce}).
  *
  * <p>The thread starts with the first write handed over, so an output configured but never
@@ -54,9 +56,12 @@ public final class IsolatedWriter {
 
     private final String threadName;
     private final int capacity;
-    /** Unbounded: what it holds is bounded by {@link #capacity} offered writes and one mark each of the others. */
+    /**
+     * Unbounded: it holds at most {@link #capacity} offered writes, one mark of a pending
+     * {@link #replace}, the end, and one wait per {@link #awaitIdle} caller.
+     */
     private final BlockingQueue<Write> queue;
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicReference<Write> latest = new AtomicReference<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean stuckTold = new AtomicBoolean();
@@ -168,7 +173,7 @@ public final class IsolatedWriter {
             return thread == null || !thread.isAlive();
         }
         start();
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         queue.add(done::countDown);
         try {
             return done.await(millis, TimeUnit.MILLISECONDS) && latest.get() == null;
