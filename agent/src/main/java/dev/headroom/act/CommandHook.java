@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a command the user configured when the agent acts (opt-in), with the event's JSON on its
@@ -139,39 +140,29 @@ public final class CommandHook {
         }
         Process process;
         long start = System.nanoTime();
-        FileChannel sink = null;
-        String outputNote = "";
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            if (output != null) {
-                // Copied by our thread into a file opened by GuardedFile, not Redirect.appendTo: the
-                // JDK opens that path itself, following a link someone planted (hookOutput once
-                // appended to a root-owned file), or waiting for ever on a FIFO.
-                try {
-                    sink = openOutput(output);
-                } catch (IOException e) {
-                    outputNote = "output discarded: " + e.getMessage() + "; ";
-                }
-            }
-            if (sink == null) {
+            if (output == null) {
                 pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             }
             process = pb.start();
         } catch (IOException | RuntimeException e) {
-            closeQuietly(sink);
             return new Started(false, "cannot start " + command.get(0) + ": " + e.getMessage());
         }
         Thread copier = null;
-        if (sink != null) {
-            FileChannel to = sink;
-            copier = new Thread(() -> copy(process, to), "headroom-hook-output");
+        AtomicReference<String> outputNote = new AtomicReference<>("");
+        if (output != null) {
+            // Copied by a thread of ours into a file opened by GuardedFile, not Redirect.appendTo: the
+            // JDK opens that path itself, following a link someone planted (hookOutput once appended
+            // to a root-owned file), or waiting for ever on a FIFO. Opened there too, not on the
+            // caller's (the agent's tick): an open on a hung file system would hold the tick.
+            copier = new Thread(() -> copy(process, output, outputNote), "headroom-hook-output");
             copier.setDaemon(true);
             copier.start();
         }
         byte[] input = eventJson == null ? new byte[0] : eventJson.clone();
-        String note = outputNote;
         Thread copying = copier;
-        Thread reaper = new Thread(() -> reap(process, input, start, note, copying), "headroom-hook");
+        Thread reaper = new Thread(() -> reap(process, input, start, outputNote, copying), "headroom-hook");
         reaper.setDaemon(true);
         running = reaper;
         reaper.start();
@@ -203,15 +194,27 @@ public final class CommandHook {
         }
     }
 
-    /** Copies the hook's stdout and stderr into the output file until the hook closes them. */
-    private static void copy(Process process, FileChannel to) {
-        try (InputStream in = process.getInputStream(); FileChannel out = to) {
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                while (b.hasRemaining()) {
-                    out.write(b);
+    /**
+     * Copies the hook's stdout and stderr into the output file until the hook closes them. An
+     * output that cannot be opened is noted and the hook's output read and dropped, so that the
+     * hook never blocks on a full pipe.
+     */
+    private static void copy(Process process, Path output, AtomicReference<String> note) {
+        try (InputStream in = process.getInputStream()) {
+            FileChannel out = null;
+            try {
+                out = openOutput(output);
+            } catch (IOException e) {
+                note.set("output discarded: " + e.getMessage() + "; ");
+            }
+            try (FileChannel to = out) {
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                    while (to != null && b.hasRemaining()) {
+                        to.write(b);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -219,25 +222,16 @@ public final class CommandHook {
         }
     }
 
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing was written through it
-            }
-        }
-    }
-
-    private void reap(Process process, byte[] input, long start, String outputNote, Thread copier) {
-        String detail = outputNote;
+    private void reap(Process process, byte[] input, long start, AtomicReference<String> outputNote, Thread copier) {
+        String stdinNote = "";
         // Written here, not on the caller's thread: a command that does not read its stdin
         // would block a writer once the pipe buffer (64 KiB) is full.
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write(input);
         } catch (IOException e) {
-            detail = "stdin not fully read (" + e.getMessage() + "); ";
+            stdinNote = "stdin not fully read (" + e.getMessage() + "); ";
         }
+        String detail;
         try {
             boolean ended = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -246,6 +240,7 @@ public final class CommandHook {
                 // child it left behind holding the pipe open is not waited for beyond a second).
                 copier.join(1_000);
             }
+            detail = outputNote.get() + stdinNote;
             if (ended) {
                 lastOutcome = new Outcome(process.exitValue(), false, millis, detail + "exit " + process.exitValue());
             } else {
@@ -256,7 +251,8 @@ public final class CommandHook {
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
-            lastOutcome = new Outcome(-1, false, (System.nanoTime() - start) / 1_000_000, detail + "interrupted; killed");
+            lastOutcome = new Outcome(-1, false, (System.nanoTime() - start) / 1_000_000,
+                    outputNote.get() + stdinNote + "interrupted; killed");
             Thread.currentThread().interrupt();
         }
     }

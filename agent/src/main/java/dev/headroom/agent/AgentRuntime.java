@@ -23,6 +23,7 @@ import dev.headroom.forecast.Forecast;
 import dev.headroom.forecast.ForecastSettings;
 import dev.headroom.forecast.Forecaster;
 import dev.headroom.forecast.History;
+import dev.headroom.io.IsolatedWriter;
 import dev.headroom.publish.Console;
 import dev.headroom.publish.EventLog;
 import dev.headroom.publish.Events;
@@ -43,7 +44,13 @@ import dev.headroom.sense.jvm.OwnHeap;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -87,7 +94,7 @@ final class AgentRuntime implements Runnable {
     private Responder responder;
     // Volatile: set after the exit hook was registered, read by it.
     private volatile FlightFile flightFile;
-    private TerminationLog terminationLog;
+    private volatile TerminationLog terminationLog;
     private volatile Publishers publishers = Publishers.NONE;
     private long lastSnapshotEvent;
     private long lastNmtRead;
@@ -97,7 +104,6 @@ final class AgentRuntime implements Runnable {
     private final RewriteCadence flightCadence = RewriteCadence.defaults();
     private boolean eventLogFailed;
     private boolean flightFileFailed;
-    private boolean eventLogStuckSaid;
     private final SizingPeaks peaks = new SizingPeaks();
     private BudgetCadence budgetCadence;
     private volatile MeasuredBudget measuredBudget;
@@ -233,8 +239,10 @@ final class AgentRuntime implements Runnable {
                     + sharedFlight);
         }
         if (flightPath != null) {
-            previousRun(now, flightPath);
-            flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory());
+            IsolatedWriter flightWriter = FlightFile.writer();
+            previousRun(now, flightPath, flightWriter);
+            flightFile = new FlightFile(flightPath, ProcessHandle.current().pid(), now, options.outputs().flightHistory(),
+                    flightWriter);
         }
         terminationLog = terminationLog(options.outputs().terminationLog());
         String hookOutputRefusal = hook == null ? null : hook.outputRefusal();
@@ -273,9 +281,9 @@ final class AgentRuntime implements Runnable {
         return oomCounter;
     }
 
-    private void previousRun(long now, Path flightPath) {
-        PreviousRun previous = PreviousRun.read(flightPath);
-        if (!previous.found()) {
+    private void previousRun(long now, Path flightPath, IsolatedWriter flightWriter) {
+        PreviousRun previous = readPreviousRun(flightPath, flightWriter);
+        if (previous == null || !previous.found()) {
             return;
         }
         OomKillCounter counter = oomKillCounter();
@@ -314,14 +322,40 @@ final class AgentRuntime implements Runnable {
         }
     }
 
+    /**
+     * The previous run's flight file, read on the flight file's own thread, before any rewrite
+     * there: a hung file system under it holds that thread, and the start waits for it at most
+     * {@link #PREVIOUS_RUN_WAIT_MILLIS}, then goes on without it ({@code null}).
+     */
+    private PreviousRun readPreviousRun(Path flightPath, IsolatedWriter flightWriter) {
+        CompletableFuture<PreviousRun> read = new CompletableFuture<>();
+        flightWriter.offer(() -> read.complete(PreviousRun.read(flightPath)));
+        try {
+            return read.get(PREVIOUS_RUN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Its own source: the reporter says each source once, and the watchdog's flightFile line follows.
+            problems.report("previousRun", "the previous run's flight file " + flightPath + " was not read within "
+                    + PREVIOUS_RUN_WAIT_MILLIS + " ms (a hung file system?); going on without it");
+            return null;
+        } catch (ExecutionException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** See {@link #readPreviousRun}: a local read of a few KiB takes well under a millisecond. */
+    static final long PREVIOUS_RUN_WAIT_MILLIS = 2_000;
+
     private TerminationLog terminationLog(String setting) {
         if ("off".equals(setting)) {
             return null;
         }
         if ("auto".equals(setting)) {
-            return TerminationLog.auto(System.getenv(), TerminationLog.DEFAULT_PATH);
+            return TerminationLog.auto(System.getenv(), TerminationLog.DEFAULT_PATH, TerminationLog.writer());
         }
-        return new TerminationLog(Path.of(setting));
+        return new TerminationLog(Path.of(setting), TerminationLog.writer());
     }
 
     private void loop() {
@@ -401,7 +435,7 @@ final class AgentRuntime implements Runnable {
             lastWords(snapshot, breakdown, forecast, decision);
             responder.act(snapshot, breakdown, forecast, decision);
 
-            watchEventLog();
+            watchWriters();
             Reading reading = new Reading(snapshot, breakdown, forecast, decision.level(), responder.dumpsWritten(),
                     measuredBudget);
             latest.set(reading);
@@ -444,9 +478,12 @@ final class AgentRuntime implements Runnable {
             flightFileFailed = true;
             problems.report("flightFile", "cannot write " + flightFile.path() + ": " + describe(failure));
         }
-        if (terminationLog != null && (d.changed() || d.level() == Level.CRITICAL)) {
+        if (terminationLog != null) {
             String dump = responder.lastDumpPath();
-            IOException t = terminationLog.update(s, b, f, d.level(), dump == null ? null : Path.of(dump));
+            // Written on its own thread: a failure comes back later, so it is asked for every tick.
+            IOException t = d.changed() || d.level() == Level.CRITICAL
+                    ? terminationLog.update(s, b, f, d.level(), dump == null ? null : Path.of(dump))
+                    : terminationLog.writes().failureOnce();
             if (t != null) {
                 problems.report("terminationLog", "cannot write " + terminationLog.path() + ": " + describe(t));
             }
@@ -508,12 +545,17 @@ final class AgentRuntime implements Runnable {
     /** How long the JVM's exit waits for the agent's last writes. */
     static final long STOP_WAIT_MILLIS = 500;
 
+    /**
+     * The last words handed to each output's thread, then one deadline for all of them: they write
+     * at once, each on its own thread, so one that hangs costs the others nothing.
+     */
     private void lastWrites() {
         try {
             long now = System.currentTimeMillis();
             long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
-            if (flightFile != null) {
-                flightFile.markEnded("exit");
+            FlightFile flight = flightFile;
+            if (flight != null) {
+                flight.markEnded("exit");
             }
             publishers.close();
             MeasuredBudget last = peaks.budget();
@@ -526,30 +568,64 @@ final class AgentRuntime implements Runnable {
                 });
             }
             write(now, "stop", json -> json.writeStringField("reason", "exit"));
-            // A little before the exit's own bound, so that this line, which names the file, is the one said.
-            long wait = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L - 100);
-            if (!eventLog.close(wait)) {
-                console.say("exit: the event log " + eventLog.path() + " did not take its last lines within " + wait
-                        + " ms; not waiting for it (a FIFO nobody reads? a hung file system?)");
+            // A little before the exit's own bound, so that this line, which names the files, is the one said.
+            long by = deadline - 100 * 1_000_000L;
+            // Every output told first, then each waited for by the same deadline: they finish at once,
+            // each on its own thread, and one that hangs does not eat the others' time.
+            TerminationLog termination = terminationLog;
+            if (flight != null) {
+                flight.rewrites().finish();
+            }
+            if (termination != null) {
+                termination.writes().finish();
+            }
+            eventLog.writer().finish();
+            List<String> left = new ArrayList<>();
+            if (flight != null && !flight.rewrites().close(by)) {
+                left.add("the flight file " + flight.path() + " did not take its last rewrite");
+            }
+            if (termination != null && !termination.writes().close(by)) {
+                left.add("the termination log " + termination.path() + " did not take its last summary");
+            }
+            if (!eventLog.closeBy(by)) {
+                left.add(0, "the event log " + eventLog.path() + " did not take its last lines");
+            }
+            if (!left.isEmpty()) {
+                console.say("exit: " + String.join(", ", left) + " within " + (STOP_WAIT_MILLIS - 100)
+                        + " ms; not waiting for "
+                        + (left.size() == 1 ? "it" : "them") + " (a FIFO nobody reads? a hung file system?)");
             }
         } catch (Throwable ignored) {
             // As above.
         }
     }
 
-    /** Said once: the event log's thread has been stuck in one write for a while. */
-    private void watchEventLog() {
-        long stuck = eventLog.stuckMillis();
-        if (stuck >= EVENT_LOG_STUCK_MILLIS && !eventLogStuckSaid) {
-            eventLogStuckSaid = true;
+    /**
+     * Said once each: an output's thread has been stuck in one write for a while. The tick goes
+     * on; the output's writes wait (the event log's up to its queue, the others only the newest).
+     */
+    private void watchWriters() {
+        IsolatedWriter events = eventLog.writer();
+        if (events.stuckFirstTime(WRITE_STUCK_MILLIS)) {
             problems.report("eventLog", "a write to the event log " + eventLog.path() + " has not returned for "
-                    + stuck + " ms (a FIFO nobody reads? a hung file system?); events queue, then are dropped,"
+                    + events.stuckMillis() + " ms (a FIFO nobody reads? a hung file system?); events queue, then are"
+                    + " dropped, and the agent goes on watching");
+        }
+        FlightFile flight = flightFile;
+        if (flight != null && flight.rewrites().stuckFirstTime(WRITE_STUCK_MILLIS)) {
+            problems.report("flightFile", "a rewrite of the flight file " + flight.path() + " has not returned for "
+                    + flight.rewrites().stuckMillis() + " ms (a hung file system?); only the newest content waits,"
                     + " and the agent goes on watching");
+        }
+        if (terminationLog != null && terminationLog.writes().stuckFirstTime(WRITE_STUCK_MILLIS)) {
+            problems.report("terminationLog", "a write to the termination log " + terminationLog.path()
+                    + " has not returned for " + terminationLog.writes().stuckMillis() + " ms (a hung file system?);"
+                    + " only the newest summary waits, and the agent goes on watching");
         }
     }
 
-    /** See {@link #watchEventLog()}: a local write takes microseconds; five seconds is stuck. */
-    static final long EVENT_LOG_STUCK_MILLIS = 5_000;
+    /** See {@link #watchWriters()}: a local write takes microseconds; five seconds is stuck. */
+    static final long WRITE_STUCK_MILLIS = 5_000;
 
     /** A failure in one line: a refusal or a file system's reason, without a class name where it says enough. */
     static String describe(Exception e) {

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import dev.headroom.io.GuardedFile;
+import dev.headroom.io.IsolatedWriter;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,25 +18,29 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The machine-readable event log: JSON Lines, one object per line, each with {@code time}
  * (ISO-8601 UTC) and {@code event}, sizes in bytes, names in lowerCamelCase. The format is a
  * contract with users and tests; docs/events.md describes every event.
  *
- * <p>Each event is rendered on the caller's thread into one line and queued; the log's own thread
- * ({@value #THREAD_NAME}) writes each line with one {@code write} call, so a SIGKILL can cut the
- * log only between lines, never inside one that a reader would then misparse. A write that blocks
- * (a FIFO whose reader stopped reading, a hung network file system) holds only that thread: the
- * tick goes on, lines beyond {@value #QUEUE_LINES} queued are dropped and counted, and
- * {@link #stuckMillis} tells the watchdog. The file is opened by {@link GuardedFile} (no link
- * followed, a regular file only, created 0600: its lines carry paths, reasons and the hook's
- * command line). A FIFO is taken only when it is ours in a directory nobody else can write: a
- * pipe to a collector someone set up on purpose.
+ * <p>Each event is rendered on the caller's thread into one line and handed to the log's own
+ * thread ({@value #THREAD_NAME}, an {@link IsolatedWriter}), which writes each line with one
+ * {@code write} call, so a SIGKILL can cut the log only between lines, never inside one that a
+ * reader would then misparse. A write that blocks (a FIFO whose reader stopped reading, a hung
+ * network file system, a stdout nobody drains) holds only that thread: the tick goes on, lines
+ * beyond {@value #QUEUE_LINES} waiting are dropped and counted, and the watchdog learns of it from
+ * {@link #writer()}. The file is opened by {@link GuardedFile} (no link followed, a regular file
+ * only, created 0600: its lines carry paths, reasons and the hook's command line). A FIFO is taken
+ * only when it is ours in a directory nobody else can write: a pipe to a collector someone set up
+ * on purpose.
+ *
+ * <p>{@value #STDOUT} (or {@code -}) and {@value #STDERR} name the process's own standard streams,
+ * file descriptors 1 and 2, written directly: no name is looked up, so no link is followed
+ * ({@code /dev/stdout} is a link to {@code /proc/self/fd/1}, which the guard would refuse), and the
+ * application's {@code System.setOut} (a logging framework's redirect) is not involved.
  */
 public final class EventLog implements AutoCloseable {
 
@@ -46,41 +53,41 @@ public final class EventLog implements AutoCloseable {
     static final String THREAD_NAME = "headroom-events";
     /** Lines waiting at most: a few minutes of events at their busiest, a few hundred KiB. */
     static final int QUEUE_LINES = 1024;
+    /** The names taken for the process's standard output and error, exactly as written. */
+    public static final String STDOUT = "/dev/stdout";
+    public static final String STDERR = "/dev/stderr";
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final byte[] END = new byte[0];
 
     private final FileChannel out;
     private final Path path;
+    /** A standard stream: written to, never closed (closing would close the process's descriptor). */
+    private final boolean stream;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-    private final BlockingQueue<byte[]> queue;
-    private final Thread writer;
-    /** {@code System.nanoTime()} when the write in progress began; 0 while idle. */
-    private volatile long writingSince;
-    private volatile IOException failure;
-    private boolean failureTold;
-    private final AtomicLong dropped = new AtomicLong();
+    private final IsolatedWriter writer;
 
-    private EventLog(Path path, FileChannel out) {
+    private EventLog(Path path, FileChannel out, boolean stream) {
         this.path = path;
         this.out = out;
-        this.queue = out == null ? null : new ArrayBlockingQueue<>(QUEUE_LINES);
-        if (out == null) {
-            writer = null;
-        } else {
-            writer = new Thread(this::drain, THREAD_NAME);
-            writer.setDaemon(true);
-            writer.start();
-        }
+        this.stream = stream;
+        this.writer = out == null ? IsolatedWriter.inline() : IsolatedWriter.named(THREAD_NAME, QUEUE_LINES);
     }
 
     /**
-     * Opens (appending) or creates the log 0600, and its parent directories.
+     * Opens (appending) or creates the log 0600, and its parent directories; {@value #STDOUT},
+     * {@code -} and {@value #STDERR} are the process's standard streams.
      *
      * @throws GuardedFile.RefusedException when the path is a link, not a regular file, or
      *                                      someone else's in a directory others can write
      */
     public static EventLog open(Path path) throws IOException {
+        FileDescriptor standard = standardStream(path);
+        if (standard != null) {
+            // The descriptor the process already has; the stream object is never closed.
+            @SuppressWarnings("resource")
+            FileChannel ch = new FileOutputStream(standard).getChannel();
+            return new EventLog(path, ch, true);
+        }
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -104,12 +111,28 @@ public final class EventLog implements AutoCloseable {
             ch.close();
             throw e;
         }
-        return new EventLog(path, ch);
+        return new EventLog(path, ch, false);
+    }
+
+    /**
+     * The standard stream this name stands for, {@code null} for a file. Only these exact names:
+     * {@code /dev/./stdout} or a link elsewhere to {@code /proc/self/fd/1} is a path like any other,
+     * and the guard refuses a link.
+     */
+    static FileDescriptor standardStream(Path path) {
+        String name = path.toString();
+        if (name.equals(STDOUT) || name.equals("-")) {
+            return FileDescriptor.out;
+        }
+        if (name.equals(STDERR)) {
+            return FileDescriptor.err;
+        }
+        return null;
     }
 
     /** A log that drops everything, for when none is configured. */
     public static EventLog none() {
-        return new EventLog(null, null);
+        return new EventLog(null, null, false);
     }
 
     public boolean enabled() {
@@ -118,6 +141,11 @@ public final class EventLog implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** The log's writer thread, for the watchdog. */
+    public IsolatedWriter writer() {
+        return writer;
     }
 
     /**
@@ -131,55 +159,37 @@ public final class EventLog implements AutoCloseable {
         try {
             line.reset();
             render(line, epochMillis, event, body);
-            if (!queue.offer(line.toByteArray())) {
-                dropped.incrementAndGet();
-            }
+            byte[] bytes = line.toByteArray();
+            writer.offer(() -> writeLine(bytes));
         } catch (IOException e) {
             return e;
         }
-        IOException f = failure;
-        if (f != null && !failureTold) {
-            failureTold = true;
-            return f;
-        }
-        return null;
+        return writer.failureOnce();
     }
 
     /** How long the write in progress has been going on, {@code 0} when none is. */
     public long stuckMillis() {
-        long since = writingSince;
-        return since == 0 ? 0 : (System.nanoTime() - since) / 1_000_000;
+        return writer.stuckMillis();
     }
 
     /** Lines dropped because the queue was full. */
     public long dropped() {
-        return dropped.get();
+        return writer.dropped();
     }
 
-    private void drain() {
-        try {
-            while (true) {
-                byte[] next = queue.take();
-                if (next == END) {
-                    return;
-                }
-                if (failure != null) {
-                    continue;
-                }
-                writingSince = Math.max(1, System.nanoTime());
-                try {
-                    ByteBuffer buf = ByteBuffer.wrap(next);
-                    while (buf.hasRemaining()) {
-                        out.write(buf);
-                    }
-                } catch (IOException e) {
-                    failure = e;
-                } finally {
-                    writingSince = 0;
-                }
+    /** On the log's thread: one line, one write where the descriptor takes it whole. */
+    private void writeLine(byte[] bytes) throws IOException {
+        if (writer.failed()) {
+            // A failed write may have left part of a line: what follows would be glued to it.
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            if (out.write(buf) == 0) {
+                // A descriptor set non-blocking by whoever started us (a stdout pipe) says "not now"
+                // (EAGAIN) instead of waiting: wait a little here rather than spin a core.
+                LockSupport.parkNanos(10_000_000L);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -209,26 +219,23 @@ public final class EventLog implements AutoCloseable {
      *         blocked where it is (a daemon: it does not hold the JVM) and the file open
      */
     public boolean close(long waitMillis) {
+        return closeBy(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+    }
+
+    /** As {@link #close(long)}, with a deadline in {@link System#nanoTime()} shared with the other outputs. */
+    public boolean closeBy(long deadlineNanos) {
         if (out == null) {
             return true;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        try {
-            if (!queue.offer(END, waitMillis, TimeUnit.MILLISECONDS)) {
-                return false;
+        if (!writer.close(deadlineNanos)) {
+            return false;
+        }
+        if (!stream) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // Closing at shutdown: nothing left to tell anyone.
             }
-            writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        if (writer.isAlive()) {
-            return false;
-        }
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // Closing at shutdown: nothing left to tell anyone.
         }
         return true;
     }

@@ -91,4 +91,20 @@ class CommandHookTest {
         assertTrue(s.reason().startsWith("cannot start"), s.reason());
         assertNull(hook.lastOutcome());
     }
+
+    @Test
+    void anOutputThatIsRefusedIsNotedAndTheHookStillRunsToItsEnd() throws IOException {
+        Path precious = Files.writeString(tmp.resolve("precious"), "precious\n");
+        Path link = Files.createSymbolicLink(tmp.resolve("hook.log"), precious);
+        // More output than a pipe holds (64 KiB): read and dropped, or the hook would block.
+        CommandHook hook = new CommandHook(List.of("/bin/sh", "-c", "head -c 200000 /dev/zero; cat"), 10_000, link);
+
+        assertTrue(hook.run(EVENT).started());
+        assertTrue(hook.awaitIdle(10_000));
+
+        CommandHook.Outcome outcome = hook.lastOutcome();
+        assertEquals(0, outcome.exitCode(), outcome.detail());
+        assertTrue(outcome.detail().startsWith("output discarded: " + link + " is a symbolic link"), outcome.detail());
+        assertEquals("precious\n", Files.readString(precious));
+    }
 }

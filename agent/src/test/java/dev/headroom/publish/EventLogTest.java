@@ -93,4 +93,65 @@ class EventLogTest {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> EventLog.open(fifo));
         assertTrue(e.getMessage().contains("is a FIFO, not a regular file"), e.getMessage());
     }
+
+    /** Writes 50 events to the log named by its argument, beside 50 lines of its own on stdout. */
+    public static final class StandardStreamMain {
+        public static void main(String[] args) throws Exception {
+            EventLog log = EventLog.open(Path.of(args[0]));
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                log.write(i, "snapshot", json -> json.writeNumberField("n", n));
+                System.out.println("app line " + i);
+            }
+            boolean closed = log.close(5_000);
+            // The descriptor is the process's: still open after the log closed.
+            System.out.println("closed " + closed);
+        }
+    }
+
+    private ChildJvm.Result standardStreamChild(String name) throws Exception {
+        return ChildJvm.run(dir, List.of(ChildJvm.java(), "-Xmx32m", "-cp",
+                ChildJvm.classPath(entry -> true), StandardStreamMain.class.getName(), name), 60);
+    }
+
+    private static List<Long> eventNumbers(String text) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Long> numbers = new java.util.ArrayList<>();
+        for (String l : text.lines().filter(l -> l.startsWith("{")).toList()) {
+            // Each event a whole line of its own: it parses.
+            numbers.add(json.readTree(l).get("n").asLong());
+        }
+        return numbers;
+    }
+
+    @Test
+    void devStdoutIsTheProcessesOwnStandardOutputWrittenOneWholeLineAtATime() throws Exception {
+        for (String name : List.of(EventLog.STDOUT, "-")) {
+            ChildJvm.Result r = standardStreamChild(name);
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals(java.util.stream.LongStream.range(0, 50).boxed().toList(), eventNumbers(r.stdout()), r.stdout());
+            List<String> lines = r.stdout().lines().toList();
+            assertEquals(101, lines.size(), r.stdout());
+            assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"time\":") || l.matches("app line \\d+|closed true")),
+                    r.stdout());
+            assertEquals("closed true", lines.get(lines.size() - 1));
+        }
+    }
+
+    @Test
+    void devStderrIsTheProcessesOwnStandardError() throws Exception {
+        ChildJvm.Result r = standardStreamChild(EventLog.STDERR);
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals(java.util.stream.LongStream.range(0, 50).boxed().toList(), eventNumbers(r.stderr()), r.stderr());
+        assertEquals(List.of(), eventNumbers(r.stdout()));
+    }
+
+    @Test
+    void onlyTheExactNamesAreStreamsAnotherPathToTheLinkIsRefused() {
+        // /dev/./stdout is the same link (to /proc/self/fd/1) by another name: the guard sees a link.
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> EventLog.open(Path.of("/dev/./stdout")));
+        assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
+        assertNull(EventLog.standardStream(dir.resolve("stdout")));
+    }
 }

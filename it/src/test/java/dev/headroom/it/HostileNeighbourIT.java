@@ -177,6 +177,91 @@ class HostileNeighbourIT {
         }
     }
 
+    /**
+     * {@code /dev/stdout} is a link (to {@code /proc/self/fd/1}), which the guard refuses anywhere
+     * else; the exact name means the process's own standard output, written to the descriptor the
+     * JVM was started with. Every event arrives as a whole line beside the application's own.
+     */
+    @Test
+    void eventLogDevStdoutIsTheProcessesOwnOutputWithWholeLines() throws Exception {
+        try (AgentJvm app = start(work.resolve("app"), "eventLog=/dev/stdout,dumpDir=" + own.resolve("evidence")
+                + ",flightFile=" + own.resolve("flight.json") + SAMPLING, "3")) {
+            assertEquals(0, app.waitFor(60));
+            List<String> lines = app.stdoutText().lines().toList();
+            assertTrue(lines.contains("idle done"), "the application's own lines are there: " + lines);
+            List<String> events = new ArrayList<>();
+            for (String line : lines.stream().filter(l -> l.startsWith("{")).toList()) {
+                events.add(JSON.readTree(line).path("event").asText());
+            }
+            assertEquals("start", events.get(0), events.toString());
+            assertTrue(events.stream().filter("snapshot"::equals).count() >= 3, events.toString());
+            assertEquals("stop", events.get(events.size() - 1), events.toString());
+            assertTrue(FaultCgroupIT.agentLines(app).stream().noneMatch(l -> l.contains("event log")),
+                    FaultCgroupIT.agentLines(app).toString());
+        }
+    }
+
+    /**
+     * The flight file and the termination log are on a file system that stops answering (a FUSE
+     * server that answers the mount and the directory's attributes, then nothing, like an NFS server
+     * gone away under a hard mount: every call under it waits in the kernel). The start waits for
+     * the previous run's flight file 2 s at most, the tick goes on (snapshots keep coming, a watchdog
+     * line for each stuck output), and the JVM ends within 2 s of main with one line naming both;
+     * the event log, elsewhere, gets its last lines.
+     */
+    @Test
+    void aFileSystemThatStopsAnsweringUnderTheFlightFileAndTerminationLogHoldsNeitherTheTickNorTheExit()
+            throws Exception {
+        Prerequisites.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse (FUSE), to play a hung file system",
+                "modprobe fuse");
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/python3")), "python3, for the FUSE server",
+                "apt-get install python3");
+        Path hung = Files.createDirectory(own.resolve("hung"));
+        Path script = Path.of(HostileNeighbourIT.class.getResource("/hung-fuse.py").toURI());
+        Process server = new ProcessBuilder("/usr/bin/python3", script.toString(), hung.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String said = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine();
+            assertEquals("mounted", said, "the FUSE server did not mount " + hung);
+            Path log = own.resolve("events.jsonl");
+            Path flight = hung.resolve("flight.json");
+            Path termination = hung.resolve("termination-log");
+            try (AgentJvm app = start(work.resolve("app"), "eventLog=" + log + ",dumpDir=" + own.resolve("evidence")
+                    + ",flightFile=" + flight + ",terminationLog=" + termination + SAMPLING, WATCHDOG_IDLE)) {
+                awaitStderr(app, "headroom: previousRun: the previous run's flight file " + flight
+                        + " was not read within 2000 ms");
+                awaitStderr(app, "headroom: flightFile: a rewrite of the flight file " + flight + " has not returned for");
+                awaitStderr(app, "headroom: terminationLog: a write to the termination log " + termination
+                        + " has not returned for");
+                // The ticks after the watchdog spoke: still coming.
+                int seen = new EventLogFile(log).events("snapshot").size();
+                new EventLogFile(log).awaitEvents(e -> EventLogFile.count(e, "snapshot") >= seen + 3, WAIT, app.process);
+
+                long mainEnded = awaitStdout(app, "idle done");
+                assertTrue(app.process.waitFor(10, TimeUnit.SECONDS), "the JVM did not end");
+                long exitMillis = (System.nanoTime() - mainEnded) / 1_000_000;
+                assertEquals(0, app.process.exitValue());
+                assertTrue(exitMillis < 2_000, "the JVM ended " + exitMillis + " ms after main");
+                System.out.println("HostileNeighbourIT: the JVM ended " + exitMillis
+                        + " ms after main, its flight file and termination log on a hung file system");
+                List<String> exitLines = FaultCgroupIT.agentLines(app).stream()
+                        .filter(l -> l.startsWith("headroom: exit:")).toList();
+                assertEquals(List.of("headroom: exit: the flight file " + flight + " did not take its last rewrite, the"
+                        + " termination log " + termination + " did not take its last summary within 400 ms; not waiting"
+                        + " for them (a FIFO nobody reads? a hung file system?)"), exitLines);
+                List<JsonNode> stops = new EventLogFile(log).events("stop");
+                assertEquals(1, stops.size(), "the event log, elsewhere, took its last lines");
+            }
+        } finally {
+            // Its end aborts the connection: whatever still waits under the mount fails (ENOTCONN).
+            server.destroy();
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS), "the FUSE server did not end");
+            if (Files.readString(Path.of("/proc/mounts")).contains(" " + hung + " ")) {
+                run(List.of("umount", "-l", hung.toString()));
+            }
+        }
+    }
+
     // ---- the other user ---------------------------------------------------------------------------------
 
     private void plant(Plant plant, Path at) throws Exception {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.headroom.act.Level;
 import dev.headroom.forecast.Forecast;
+import dev.headroom.io.IsolatedWriter;
 import dev.headroom.publish.Events;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
@@ -45,12 +46,14 @@ import java.util.function.LongSupplier;
  * <p>Default place: {@value #DEFAULT_NAME} in the evidence directory (see
  * {@link dev.headroom.act.EvidenceDirectory}), which is where a user who wants dumps to survive
  * the container already points a volume. Thread-safe: the tick thread updates it, the shutdown
- * hook marks it ended.
+ * hook marks it ended; both only render the content, which the file's own thread
+ * ({@value #THREAD_NAME}) writes, so neither waits on the file system.
  */
 public final class FlightFile {
 
     public static final String DEFAULT_NAME = "headroom-flight.json";
     public static final int DEFAULT_HISTORY = 120;
+    static final String THREAD_NAME = "headroom-flight";
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
@@ -60,6 +63,7 @@ public final class FlightFile {
 
     private final Path path;
     private final Path temp;
+    private final IsolatedWriter writer;
     private final long pid;
     private final String startTime;
     /** The process's start as the kernel has it (java.base: the runtime may lack java.management). */
@@ -93,12 +97,15 @@ public final class FlightFile {
      * @param pid              this process
      * @param startEpochMillis when this run started
      * @param historySize      samples kept, at least 1
+     * @param writer           where the rewrites run: {@link #writer()} (a thread of the file's own),
+     *                         or {@link IsolatedWriter#inline()} in tests of the content
      */
-    public FlightFile(Path path, long pid, long startEpochMillis, int historySize) {
-        this(path, pid, startEpochMillis, historySize, System::currentTimeMillis);
+    public FlightFile(Path path, long pid, long startEpochMillis, int historySize, IsolatedWriter writer) {
+        this(path, pid, startEpochMillis, historySize, System::currentTimeMillis, writer);
     }
 
-    FlightFile(Path path, long pid, long startEpochMillis, int historySize, LongSupplier clock) {
+    FlightFile(Path path, long pid, long startEpochMillis, int historySize, LongSupplier clock, IsolatedWriter writer) {
+        this.writer = writer;
         this.path = path.toAbsolutePath();
         this.temp = this.path.resolveSibling("." + this.path.getFileName() + "." + pid + ".tmp");
         this.pid = pid;
@@ -106,6 +113,19 @@ public final class FlightFile {
         this.clock = clock;
         int n = Math.max(historySize, 1);
         samples = new byte[n][];
+    }
+
+    /**
+     * The flight file's own thread ({@value #THREAD_NAME}): rewrites are latest-only, so a few
+     * waiting writes is plenty (the previous run's read, a test's wait).
+     */
+    public static IsolatedWriter writer() {
+        return IsolatedWriter.named(THREAD_NAME, 4);
+    }
+
+    /** The writer these rewrites run on, for the watchdog and the exit. */
+    public IsolatedWriter rewrites() {
+        return writer;
     }
 
     /** {@value #DEFAULT_NAME} in this directory. */
@@ -143,7 +163,8 @@ public final class FlightFile {
         } catch (IOException | RuntimeException e) {
             return new IOException("cannot render the flight file's sample", e);
         }
-        return rewrite ? rewrite(s.epochMillis()) : null;
+        // Without a rewrite, a failure of an earlier one (written on the file's thread) still comes back.
+        return rewrite ? rewrite(s.epochMillis()) : writer.failureOnce();
     }
 
     /**
@@ -204,22 +225,43 @@ public final class FlightFile {
 
     private IOException rewrite(long epochMillis) {
         try {
-            buffer.reset();
-            try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
-                // The object stays open: the history, already rendered, is appended after it.
-                json.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
-                render(json, epochMillis);
+            byte[] content = render(epochMillis);
+            // Written by the file's own thread: a rewrite that blocks (a hung file system under the
+            // evidence directory) holds that thread, never the tick, and the newest content replaces
+            // any not yet written (only the newest matters).
+            writer.replace(() -> store(content));
+        } catch (IOException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new IOException("cannot render the flight file " + path, e);
+        }
+        return writer.failureOnce();
+    }
+
+    /** The whole file's content now: the state, then the history already rendered. */
+    private byte[] render(long epochMillis) throws IOException {
+        buffer.reset();
+        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+            // The object stays open: the history, already rendered, is appended after it.
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+            render(json, epochMillis);
+        }
+        buffer.write(HISTORY_START, 0, HISTORY_START.length);
+        int first = (next - size + samples.length) % samples.length;
+        for (int j = 0; j < size; j++) {
+            if (j > 0) {
+                buffer.write(',');
             }
-            buffer.write(HISTORY_START, 0, HISTORY_START.length);
-            int first = (next - size + samples.length) % samples.length;
-            for (int j = 0; j < size; j++) {
-                if (j > 0) {
-                    buffer.write(',');
-                }
-                byte[] sample = samples[(first + j) % samples.length];
-                buffer.write(sample, 0, sample.length);
-            }
-            buffer.write(HISTORY_END, 0, HISTORY_END.length);
+            byte[] sample = samples[(first + j) % samples.length];
+            buffer.write(sample, 0, sample.length);
+        }
+        buffer.write(HISTORY_END, 0, HISTORY_END.length);
+        return buffer.toByteArray();
+    }
+
+    /** On the file's thread: the content into a new temp file, renamed over the file. */
+    private void store(byte[] content) throws IOException {
+        try {
             if (!parentReady) {
                 Path parent = path.getParent();
                 if (parent != null) {
@@ -234,15 +276,12 @@ public final class FlightFile {
             // says how the service is doing, which is nobody else's business.
             try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(temp,
                     EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY))) {
-                buffer.writeTo(out);
+                out.write(content);
             }
             // rename(2) replaces the target atomically (and replaces a link itself, not its target).
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return null;
-        } catch (IOException e) {
-            return e;
         } catch (RuntimeException e) {
-            return new IOException("cannot write the flight file " + path, e);
+            throw new IOException("cannot write the flight file " + path, e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.headroom.act.Level;
 import dev.headroom.forecast.Forecast;
 import dev.headroom.forecast.Trend;
 import dev.headroom.io.GuardedFile;
+import dev.headroom.io.IsolatedWriter;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
 import dev.headroom.sense.Snapshot;
@@ -31,7 +32,9 @@ import java.util.Objects;
  * <p>Rewritten when the level changes, while it is CRITICAL, and when a heap dump appears. The
  * file is a bind mount, so it cannot be replaced by a rename: it is overwritten in place (write,
  * then truncate to the new length, so a kill in between leaves the new text followed by a tail of
- * the old one rather than an empty file).
+ * the old one rather than an empty file). The summary is made on the caller's thread and written
+ * by the log's own ({@value #THREAD_NAME}), newest first: a write that blocks holds that thread
+ * only, and a summary not yet written is replaced by a newer one.
  */
 public final class TerminationLog {
 
@@ -39,19 +42,37 @@ public final class TerminationLog {
     /** The kubelet's limit for one container's termination message. */
     public static final int MAX_BYTES = 4096;
 
+    static final String THREAD_NAME = "headroom-termination-log";
+
     private final Path path;
     private final boolean create;
+    private final IsolatedWriter writer;
     private Level lastLevel;
     private Path lastDump;
 
-    /** An explicit {@code terminationLog=<path>}: created (0600) when missing. */
-    public TerminationLog(Path path) {
-        this(path, true);
+    /**
+     * An explicit {@code terminationLog=<path>}: created (0600) when missing.
+     *
+     * @param writer where the writes run: {@link #writer()}, or {@link IsolatedWriter#inline()} in tests
+     */
+    public TerminationLog(Path path, IsolatedWriter writer) {
+        this(path, true, writer);
     }
 
-    private TerminationLog(Path path, boolean create) {
+    private TerminationLog(Path path, boolean create, IsolatedWriter writer) {
         this.path = path;
         this.create = create;
+        this.writer = writer;
+    }
+
+    /** The log's own thread ({@value #THREAD_NAME}); latest-only, so a few waiting writes is plenty. */
+    public static IsolatedWriter writer() {
+        return IsolatedWriter.named(THREAD_NAME, 4);
+    }
+
+    /** The writer its writes run on, for the watchdog and the exit. */
+    public IsolatedWriter writes() {
+        return writer;
     }
 
     /**
@@ -62,9 +83,9 @@ public final class TerminationLog {
      *
      * @return {@code null} when there is no such file
      */
-    public static TerminationLog auto(Map<String, String> environment, Path path) {
+    public static TerminationLog auto(Map<String, String> environment, Path path, IsolatedWriter writer) {
         return inKubernetes(environment) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                ? new TerminationLog(path, false) : null;
+                ? new TerminationLog(path, false, writer) : null;
     }
 
     /** Whether this process runs in a Kubernetes pod: the kubelet sets {@code KUBERNETES_SERVICE_HOST}. */
@@ -88,17 +109,17 @@ public final class TerminationLog {
             return null;
         }
         try {
-            write(truncate(summary(s, b, f, level, dumpPath), MAX_BYTES));
+            byte[] text = truncate(summary(s, b, f, level, dumpPath), MAX_BYTES);
+            writer.replace(() -> write(text));
             lastLevel = level;
             lastDump = dumpPath;
-            return null;
-        } catch (IOException e) {
-            return e;
         } catch (RuntimeException e) {
             return new IOException("cannot write " + path, e);
         }
+        return writer.failureOnce();
     }
 
+    /** On the log's thread. */
     private void write(byte[] text) throws IOException {
         // Never through a link, never a FIFO, never someone else's file in a shared directory (see
         // GuardedFile): terminationLog=/shared/x once overwrote a root-owned file a link pointed at.

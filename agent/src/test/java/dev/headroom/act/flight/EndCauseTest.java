@@ -1,5 +1,6 @@
 package dev.headroom.act.flight;
 
+import dev.headroom.io.IsolatedWriter;
 import dev.headroom.act.Level;
 import dev.headroom.sense.cgroup.OomKillCounter;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class EndCauseTest {
     private PreviousRun previous(OomKillCounter counter, boolean ended) throws Exception {
         Process gone = new ProcessBuilder("/bin/true").start();
         gone.waitFor();
-        FlightFile f = new FlightFile(tmp.resolve("flight.json"), gone.pid(), T0 - 60_000, 10, () -> T0 + 9_000);
+        FlightFile f = new FlightFile(tmp.resolve("flight.json"), gone.pid(), T0 - 60_000, 10, () -> T0 + 9_000, IsolatedWriter.inline());
         f.oomKills(counter.file().toString(), counter.cgroupId(), counter.read());
         f.update(FlightFileTest.snapshot(T0, 973 * MIB), FlightFileTest.breakdown(T0, 873 * MIB, 100 * MIB),
                 FlightFileTest.forecast(T0, 973 * MIB), Level.CRITICAL);

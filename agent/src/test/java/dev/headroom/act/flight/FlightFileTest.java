@@ -1,5 +1,6 @@
 package dev.headroom.act.flight;
 
+import dev.headroom.io.IsolatedWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.act.Level;
@@ -58,7 +59,7 @@ class FlightFileTest {
 
     @Test
     void roundTripsTheLatestStateAndTheLastSamples() throws IOException {
-        FlightFile f = new FlightFile(tmp.resolve("headroom-flight.json"), 4242, T0 - 60_000, 3, () -> T0 + 99_000);
+        FlightFile f = new FlightFile(tmp.resolve("headroom-flight.json"), 4242, T0 - 60_000, 3, () -> T0 + 99_000, IsolatedWriter.inline());
         for (int i = 0; i < 5; i++) {
             tick(f, i, i < 4 ? Level.OK : Level.WARNING);
         }
@@ -97,7 +98,7 @@ class FlightFileTest {
     @Test
     void aTickThatDoesNotRewriteStillJoinsTheHistoryOfTheNextRewrite() throws IOException {
         Path path = tmp.resolve("flight.json");
-        FlightFile f = new FlightFile(path, 1, T0, 10);
+        FlightFile f = new FlightFile(path, 1, T0, 10, IsolatedWriter.inline());
         f.update(snapshot(T0, 100 * MIB), breakdown(T0, 60 * MIB, 20 * MIB), forecast(T0, 100 * MIB), Level.OK, true);
         String first = Files.readString(path);
         f.update(snapshot(T0 + 1_000, 110 * MIB), breakdown(T0 + 1_000, 70 * MIB, 20 * MIB),
@@ -114,7 +115,7 @@ class FlightFileTest {
 
     @Test
     void unknownForecastNumbersAreNull() throws IOException {
-        FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10);
+        FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10, IsolatedWriter.inline());
         f.update(snapshot(T0, 500 * MIB), breakdown(T0, 400 * MIB, 100 * MIB), Forecast.none(T0, 500 * MIB, LIMIT),
                 Level.OK);
 
@@ -127,7 +128,7 @@ class FlightFileTest {
 
     @Test
     void eachRewriteReplacesTheFileByRenameLeavingNoTemporaryFile() throws IOException {
-        FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10);
+        FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10, IsolatedWriter.inline());
         tick(f, 0, Level.OK);
         Object before = Files.readAttributes(f.path(), BasicFileAttributes.class).fileKey();
 
@@ -147,7 +148,7 @@ class FlightFileTest {
         Path target = Files.writeString(tmp.resolve("precious"), "intact");
         Path flight = tmp.resolve("flight.json");
         Files.createSymbolicLink(tmp.resolve(".flight.json.7.tmp"), target);
-        FlightFile f = new FlightFile(flight, 7, T0, 10);
+        FlightFile f = new FlightFile(flight, 7, T0, 10, IsolatedWriter.inline());
 
         tick(f, 0, Level.OK);
 
@@ -157,7 +158,7 @@ class FlightFileTest {
 
     @Test
     void markEndedKeepsTheLastStateAndIgnoresLaterTicks() throws IOException {
-        FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10, () -> T0 + 5_000);
+        FlightFile f = new FlightFile(tmp.resolve("flight.json"), 1, T0, 10, () -> T0 + 5_000, IsolatedWriter.inline());
         tick(f, 0, Level.CRITICAL);
 
         assertNull(f.markEnded("exit"));
@@ -173,7 +174,7 @@ class FlightFileTest {
 
     @Test
     void aFileEndedBeforeAnyTickHasNoState() throws IOException {
-        FlightFile f = new FlightFile(tmp.resolve("sub/flight.json"), 1, T0, 10, () -> T0);
+        FlightFile f = new FlightFile(tmp.resolve("sub/flight.json"), 1, T0, 10, () -> T0, IsolatedWriter.inline());
 
         assertNull(f.markEnded("exit"));
 
@@ -186,5 +187,46 @@ class FlightFileTest {
     @Test
     void theDefaultPathIsInTheEvidenceDirectory() {
         assertEquals(tmp.resolve("headroom-flight.json"), FlightFile.defaultPath(tmp));
+    }
+
+    /**
+     * The file's thread is held (a rewrite stuck in a hung file system): ticks and the exit's mark
+     * hand over at once, and when the thread is let go it writes the newest content only.
+     */
+    @Test
+    void aRewriteThatBlocksHoldsNeitherTheTickNorTheEndAndTheNewestContentIsWritten() throws Exception {
+        IsolatedWriter writer = FlightFile.writer();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        writer.offer(() -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        });
+        assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        Path path = tmp.resolve("flight.json");
+        FlightFile f = new FlightFile(path, 1, T0, 10, () -> T0 + 60_000, writer);
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                tick(f, i, Level.CRITICAL);
+            }
+            assertNull(f.markEnded("exit"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 5_000, "200 ticks and the end took " + millis + " ms");
+            assertFalse(Files.exists(path), "nothing written while the thread is held");
+            assertTrue(writer.stuckFirstTime(0), "the watchdog sees the held write");
+        } finally {
+            release.countDown();
+        }
+        assertTrue(writer.close(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10)));
+        JsonNode n = MAPPER.readTree(path.toFile());
+        assertTrue(n.get("ended").asBoolean());
+        assertEquals(10, n.get("history").size());
+        assertEquals(T0 + 199_000L, n.get("history").get(9).get("t").asLong());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
     }
 }

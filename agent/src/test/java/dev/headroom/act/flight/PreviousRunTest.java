@@ -1,5 +1,6 @@
 package dev.headroom.act.flight;
 
+import dev.headroom.io.IsolatedWriter;
 import dev.headroom.act.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class PreviousRunTest {
     Path tmp;
 
     private Path flightOf(long pid, long start, boolean ended) {
-        FlightFile f = new FlightFile(tmp.resolve("flight.json"), pid, start, 10, () -> T0 + 9_000);
+        FlightFile f = new FlightFile(tmp.resolve("flight.json"), pid, start, 10, () -> T0 + 9_000, IsolatedWriter.inline());
         f.update(FlightFileTest.snapshot(T0, 973 * MIB), FlightFileTest.breakdown(T0, 873 * MIB, 100 * MIB),
                 FlightFileTest.forecast(T0, 973 * MIB), Level.CRITICAL);
         if (ended) {

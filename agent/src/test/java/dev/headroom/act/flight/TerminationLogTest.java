@@ -1,5 +1,6 @@
 package dev.headroom.act.flight;
 
+import dev.headroom.io.IsolatedWriter;
 import dev.headroom.act.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class TerminationLogTest {
     @Test
     void writesWhenTheLevelChangesAndWhileCritical() throws IOException {
         Path file = tmp.resolve("termination-log");
-        TerminationLog log = new TerminationLog(file);
+        TerminationLog log = new TerminationLog(file, IsolatedWriter.inline());
 
         assertNull(log.update(FlightFileTest.snapshot(T0, 700 * MIB), FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB),
                 FlightFileTest.forecast(T0, 700 * MIB), Level.OK, null));
@@ -80,7 +81,7 @@ class TerminationLogTest {
     @Test
     void aShorterSummaryLeavesNoTailOfTheLongerOne() throws IOException {
         Path file = Files.writeString(tmp.resolve("termination-log"), "x".repeat(5000));
-        TerminationLog log = new TerminationLog(file);
+        TerminationLog log = new TerminationLog(file, IsolatedWriter.inline());
 
         log.update(FlightFileTest.snapshot(T0, 700 * MIB), FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB), null,
                 Level.WARNING, null);
@@ -101,11 +102,11 @@ class TerminationLogTest {
         Path missing = dir.resolve("termination-log");
         Map<String, String> pod = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1");
         // KUBERNETES_SERVICE_HOST alone (copied into a CI job, a VM): nothing is created.
-        org.junit.jupiter.api.Assertions.assertNull(TerminationLog.auto(pod, missing));
+        org.junit.jupiter.api.Assertions.assertNull(TerminationLog.auto(pod, missing, IsolatedWriter.inline()));
         assertFalse(java.nio.file.Files.exists(missing));
         Path made = java.nio.file.Files.createFile(missing);
-        org.junit.jupiter.api.Assertions.assertEquals(made, TerminationLog.auto(pod, made).path());
-        org.junit.jupiter.api.Assertions.assertNull(TerminationLog.auto(Map.of(), made));
+        org.junit.jupiter.api.Assertions.assertEquals(made, TerminationLog.auto(pod, made, IsolatedWriter.inline()).path());
+        org.junit.jupiter.api.Assertions.assertNull(TerminationLog.auto(Map.of(), made, IsolatedWriter.inline()));
     }
 
     @Test
@@ -113,9 +114,38 @@ class TerminationLogTest {
             throws java.io.IOException {
         Path precious = java.nio.file.Files.writeString(dir.resolve("precious"), "precious\n");
         Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("termination-log"), precious);
-        java.io.IOException e = new TerminationLog(link).update(FlightFileTest.snapshot(T0, 700 * MIB),
+        java.io.IOException e = new TerminationLog(link, IsolatedWriter.inline()).update(FlightFileTest.snapshot(T0, 700 * MIB),
                 FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB), null, Level.WARNING, null);
         assertTrue(e != null && e.getMessage().contains("is a symbolic link"), String.valueOf(e));
         org.junit.jupiter.api.Assertions.assertEquals("precious\n", java.nio.file.Files.readString(precious));
+    }
+
+    @Test
+    void onItsOwnThreadAHeldWriteHoldsNoUpdateAndTheNewestSummaryIsWritten() throws Exception {
+        IsolatedWriter writer = TerminationLog.writer();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        writer.offer(() -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        });
+        assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        Path file = tmp.resolve("termination-log");
+        TerminationLog log = new TerminationLog(file, writer);
+        try {
+            for (int i = 0; i < 100; i++) {
+                assertNull(log.update(FlightFileTest.snapshot(T0 + i * 1000L, (700 + i) * MIB),
+                        FlightFileTest.breakdown(T0, 600 * MIB, 100 * MIB), null, Level.CRITICAL, null));
+            }
+            assertFalse(Files.exists(file));
+        } finally {
+            release.countDown();
+        }
+        assertTrue(writer.close(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10)));
+        assertTrue(Files.readString(file).startsWith("headroom CRITICAL at 2024-05-01T10:16:39Z"), Files.readString(file));
     }
 }
