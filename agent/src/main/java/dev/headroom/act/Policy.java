@@ -1,6 +1,7 @@
 package dev.headroom.act;
 
 import dev.headroom.forecast.Forecast;
+import dev.headroom.forecast.KillTrack;
 import dev.headroom.forecast.Trend;
 import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Part;
@@ -69,6 +70,9 @@ public final class Policy {
     /** The largest rises of the unreclaimable memory between ticks, over the recent ticks. */
     private final RecentSteps steps = new RecentSteps(30);
 
+    /** Where the recent forecasts put the kill: growth that levels off pushes it away. */
+    private final KillTrack killTrack = new KillTrack();
+
     /** Heap dumps this policy has asked for so far. */
     public int dumpsTaken() {
         return dumpsTaken;
@@ -119,12 +123,17 @@ public final class Policy {
         }
 
         boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence();
+        killTrack.add(f);
+        // A forecast whose kill instant moves away as fast as time passes is growth levelling off
+        // (start-up, warm-up, a cache filling), not a kill coming (KillTrack). Only a receding
+        // instant holds the forecast back: without earlier estimates a fast leak still warns at once.
+        boolean receding = credible && killTrack.judge(f, interval) == KillTrack.Verdict.RECEDING;
         // A forecast standing on hours of data may speak hours ahead; one drawn from seconds only
         // within the horizon (its confidence already falls with how far it reaches past its data).
         boolean longBasis = f != null && f.basisSeconds() >= settings.horizonSeconds();
         double horizon = longBasis ? Math.max(settings.horizonSeconds(), settings.leakHorizonSeconds())
                 : settings.horizonSeconds();
-        if (credible && f.secondsToLimit() <= horizon) {
+        if (credible && !receding && f.secondsToLimit() <= horizon) {
             reasons.add(forecastReason(f));
             if (f.heapExpansion()) {
                 reasons.add(configurationRisk(f, jvm));

@@ -8,6 +8,9 @@ final class Fit {
 
     static final Fit NONE = new Fit();
 
+    /** The share of the window's slope its later half must keep for the growth to be a trend. */
+    static final double PACE_KEPT = 0.8;
+
     int count;
     /** Seconds from the first to the last point. */
     double span;
@@ -40,7 +43,9 @@ final class Fit {
                 System.arraycopy(t, from, t, 0, m);
                 System.arraycopy(y, from, y, 0, m);
                 double later = RobustSlope.theilSen(t, y, m, pairs);
-                f.consistent = later > 0;
+                // Most of the whole window's pace: growth that levels off (a start-up, a cache
+                // filling) has a later half much flatter than its first.
+                f.consistent = later >= PACE_KEPT * f.slope;
             }
         }
         return f;

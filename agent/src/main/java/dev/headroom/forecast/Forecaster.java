@@ -23,8 +23,8 @@ import java.util.List;
  *   t   solves U + rR·t + min(rH·t, max heap − H) = limit
  *         (none when the heap is at its ceiling and nothing else grows: an OutOfMemoryError comes)
  *   confidence = (1 − 0.5^(n − minSamples + 1)) · max(0, Kendall tau) · [rises ≥ minRises]
- *                · [the later half of the window grows too]
- *                · min(1, reach / t), reach = min(10, max(3, n/3)) · span
+ *                · [coarse: at least COARSE_MIN_BUCKETS buckets, and the later half keeps its pace]
+ *                · min(1, reach / t), reach = min(10, max(3, span / 6 s)) · span, and (reach / t)²
  *                · (unlimitedConfidence when the limit is only host memory)
  * </pre>
  * The estimate that is confident enough and soonest wins, so a fast leak is seen by the short
@@ -41,6 +41,12 @@ public final class Forecaster {
     static final double MIN_EXTRAPOLATION = 3;
     /** ... to a full window. */
     static final double MAX_EXTRAPOLATION = 10;
+    /**
+     * Seconds of data per unit of the fine windows' reach factor: 18 s reach 3 times their span, the
+     * 30 s of the long window at the default 1 s interval 5 times (measured: at 10 times, a start-up
+     * ramp of native memory seen for 12.5 s "forecast" the limit 104 s ahead at confidence 0.54).
+     */
+    static final double REACH_SECONDS_PER_SPAN = 6;
 
     /**
      * How far a coarse scale reaches: twice the span behind it. A rise over hours is as often the
@@ -49,6 +55,15 @@ public final class Forecaster {
      * warns with a third of the time left and more (measured in SlowLeakReplayTest).
      */
     static final double COARSE_EXTRAPOLATION = 2;
+
+    /**
+     * A coarse scale speaks only once it has this many buckets: enough for its later half to be
+     * fitted on its own ({@link Fit#consistent}). With fewer it sees no more than the fine windows,
+     * and cannot tell growth that levels off from growth that goes on (measured on a synthetic
+     * start-up of 250 MiB of native memory levelling off with a 40 s time constant: four 10 s
+     * buckets "forecast" the limit in 63 s at 48 s).
+     */
+    static final int COARSE_MIN_BUCKETS = 6;
 
     /**
      * The live data's growth counts only when it stands on at least this much time. It changes
@@ -85,7 +100,7 @@ public final class Forecaster {
             chosen = better(fine(h, shortFrom, now, settings), chosen, settings.minConfidence());
         }
         for (Scale scale : h.scales()) {
-            if (scale.rest != null) {
+            if (scale.rest != null && scale.rest.count >= COARSE_MIN_BUCKETS) {
                 chosen = better(estimate(scale.rest, scale.heapResident, scale.live, now, settings, true), chosen,
                         settings.minConfidence());
             }
@@ -205,12 +220,17 @@ public final class Forecaster {
         // An estimate is only as good as how far it reaches beyond the data behind it: a rise seen
         // over 5 s says little about where memory will be in 100 s (measured: page-cache churn swung
         // kernel memory between 0.8 and 6.5 MiB and, over a 5-sample window, "forecast" the limit in
-        // 113 s). Three points reach three times their span; the reach grows with the points behind
-        // the slope, up to MAX_EXTRAPOLATION times at 30. Past it, confidence falls in proportion.
+        // 113 s). A few seconds reach three times their span; the reach grows with the time behind
+        // the slope, up to MAX_EXTRAPOLATION times at 60 s. Past it, confidence falls with the square of
+        // the overreach on the fine windows (in proportion on the coarse ones, which have their own
+        // checks of pace).
+        // Time, not the number of samples: samples taken twice as often over the same seconds
+        // steady the slope but say no more about how long the growth will last (measured: at a
+        // 500 ms interval a JIT warm-up seen for 15 s "forecast" the limit 286 s ahead).
         if (e.secondsToLimit > 0 && driver.count > 1) {
             double span = driver.span * driver.count / (driver.count - 1);
             double reach = (coarse ? COARSE_EXTRAPOLATION
-                    : Math.max(MIN_EXTRAPOLATION, Math.min(MAX_EXTRAPOLATION, driver.count / 3.0))) * span;
+                    : Math.max(MIN_EXTRAPOLATION, Math.min(MAX_EXTRAPOLATION, span / REACH_SECONDS_PER_SPAN))) * span;
             if (e.secondsToLimit > reach) {
                 e.confidence *= reach / e.secondsToLimit;
             }

@@ -41,7 +41,11 @@ class CgroupV2IT {
         String script = "cd '" + Path.of("").toAbsolutePath() + "' && exec '" + AgentJvm.java() + "' -cp '"
                 + String.join(":", driverClassPath()) + "' -Dit.agentJar='" + AgentJvm.AGENT_JAR.toAbsolutePath()
                 + "' -Dit.samplesJar='" + AgentJvm.SAMPLES_JAR.toAbsolutePath() + "' "
-                + V2GuestDriver.class.getName() + " '" + run + "'\n";
+                + V2GuestDriver.class.getName() + " '" + run + "'"
+                // For work on one scenario: -Dit.v2Scenarios="oom oom-restart" runs only those (the
+                // tests of the others then fail for want of a result).
+                + (System.getProperty("it.v2Scenarios", "").isBlank() ? "" : " " + System.getProperty("it.v2Scenarios"))
+                + "\n";
         guest = V2Guest.cached().run(script, run, Integer.getInteger("it.v2GuestTimeout", 1080));
         System.out.printf("v2 guest: %.1f s, exit %d%n%s%s", guest.seconds(), guest.exitCode(), guest.stdout(),
                 guest.stderr());

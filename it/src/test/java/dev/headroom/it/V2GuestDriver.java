@@ -204,10 +204,10 @@ public final class V2GuestDriver {
                 AgentJvm app = AgentJvm.start(dir.resolve("app"), cg, jvm(dir, "-Xmx64m", "-XX:MaxDirectMemorySize=512m"),
                         "dev.headroom.samples.WorkingSetStep", "200", "15", "900", "60");
                 try {
-                    new EventLogFile(dir.resolve("events.jsonl")).awaitEvents(events -> EventLogFile.count(events,
+                    await(new EventLogFile(dir.resolve("events.jsonl")), events -> EventLogFile.count(events,
                             "warning") >= 1 && events.stream().filter(V2GuestDriver::isSnapshot).count() >= 3
                             && events.stream().filter(V2GuestDriver::isSnapshot).anyMatch(e -> e.path("cgroup")
-                            .path("events").path("high").asLong() > 0), Duration.ofSeconds(400), app.process);
+                            .path("events").path("high").asLong() > 0), Duration.ofSeconds(400), app);
                     // The kernel's files while it is throttled, for the agent's unit tests.
                     copyFixture(cg, "high-throttled");
                     r.put("aliveWhenStopped", app.process.isAlive());
@@ -288,20 +288,10 @@ public final class V2GuestDriver {
                     + dir.resolve("dumps") + ",interval=500ms,snapshotEvery=1s"));
             AgentJvm app = AgentJvm.start(restartDir.resolve("app"), scope, jvm, "dev.headroom.samples.Idle", "900");
             try {
-                new EventLogFile(restartDir.resolve("events.jsonl")).awaitEvents(
-                        events -> EventLogFile.count(events, "snapshot") >= 1, Duration.ofSeconds(240), app.process);
-            } catch (AssertionError e) {
-                // What the restarted JVM said and whether it was still running: the event log alone
-                // does not tell a stalled agent from an ended JVM.
-                boolean alive = app.process.isAlive();
-                stop(app, r);
-                throw new AssertionError(e.getMessage() + "\nthe restarted JVM " + (alive ? "was still running"
-                        : "had ended with exit " + app.process.exitValue()) + "; its stderr:\n" + r.path("stderr")
-                        .asText() + "\nits stdout:\n" + r.path("stdout").asText(), e);
+                await(new EventLogFile(restartDir.resolve("events.jsonl")), events -> EventLogFile.count(events,
+                        "snapshot") >= 1, Duration.ofSeconds(240), app);
             } finally {
-                if (!r.has("stderr")) {
-                    stop(app, r);
-                }
+                stop(app, r);
             }
             r.put("eventLog", restartDir.resolve("events.jsonl").toString());
         }
@@ -318,8 +308,8 @@ public final class V2GuestDriver {
         V2Cgroup scope = V2Cgroup.create(container);
         scope.write("memory.max", Long.toString(256 * MIB));
         AgentJvm app = AgentJvm.start(dir.resolve("app"), scope, jvm(dir, "-Xmx64m"), "dev.headroom.samples.Idle", "900");
-        new EventLogFile(dir.resolve("events.jsonl")).awaitEvents(events -> EventLogFile.count(events, "snapshot") >= 1,
-                Duration.ofSeconds(240), app.process);
+        await(new EventLogFile(dir.resolve("events.jsonl")), events -> EventLogFile.count(events, "snapshot") >= 1,
+                Duration.ofSeconds(240), app);
         ProcessHandle java = app.process.toHandle();
         java.destroyForcibly();
         r.put("exitCode", app.waitFor(60));
@@ -385,9 +375,38 @@ public final class V2GuestDriver {
 
     private static JsonNode awaitSnapshot(EventLogFile log, AgentJvm app, Predicate<JsonNode> condition)
             throws Exception {
-        List<JsonNode> events = log.awaitEvents(all -> all.stream().anyMatch(e -> isSnapshot(e) && condition.test(e)),
-                Duration.ofSeconds(300), app.process);
+        List<JsonNode> events = await(log, all -> all.stream().anyMatch(e -> isSnapshot(e) && condition.test(e)),
+                Duration.ofSeconds(300), app);
         return events.stream().filter(e -> isSnapshot(e) && condition.test(e)).findFirst().orElseThrow();
+    }
+
+    /**
+     * {@link EventLogFile#awaitEvents}, and when the condition is never met, what the event log alone
+     * cannot tell: whether the JVM still ran (a stalled agent) or had ended (how, and what it and the
+     * kernel last said).
+     */
+    private static List<JsonNode> await(EventLogFile log, Predicate<List<JsonNode>> condition, Duration timeout,
+                                        AgentJvm app) throws Exception {
+        try {
+            return log.awaitEvents(condition, timeout, app.process);
+        } catch (AssertionError e) {
+            String state = app.process.isAlive() ? "the JVM was still running"
+                    : "the JVM had ended with exit " + app.process.exitValue();
+            throw new AssertionError(e.getMessage() + "\n" + state + "; its stderr:\n" + app.stderrText()
+                    + "\nits stdout:\n" + app.stdoutText() + "\nthe kernel's last messages:\n" + kernelTail(), e);
+        }
+    }
+
+    /** The last lines of the kernel's log (an OOM kill or a signal the driver did not send). */
+    private static String kernelTail() {
+        try {
+            Process dmesg = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
+            List<String> lines = new String(dmesg.getInputStream().readAllBytes()).lines().toList();
+            dmesg.waitFor(10, TimeUnit.SECONDS);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (Exception e) {
+            return "(dmesg: " + e + ")";
+        }
     }
 
     private static boolean isSnapshot(JsonNode e) {
