@@ -24,7 +24,7 @@ import java.util.List;
  *         (none when the heap is at its ceiling and nothing else grows: an OutOfMemoryError comes)
  *   confidence = (1 − 0.5^(n − minSamples + 1)) · max(0, Kendall tau) · [rises ≥ minRises]
  *                · [coarse: at least COARSE_MIN_BUCKETS buckets, and the later half keeps its pace]
- *                · min(1, reach / t), reach = min(10, max(3, span / 6 s)) · span, and (reach / t)²
+ *                · min(1, reach / t), reach = min(10, max(3, span / 6 s)) · span
  *                · (unlimitedConfidence when the limit is only host memory)
  * </pre>
  * The estimate that is confident enough and soonest wins, so a fast leak is seen by the short
@@ -43,8 +43,9 @@ public final class Forecaster {
     static final double MAX_EXTRAPOLATION = 10;
     /**
      * Seconds of data per unit of the fine windows' reach factor: 18 s reach 3 times their span, the
-     * 30 s of the long window at the default 1 s interval 5 times (measured: at 10 times, a start-up
-     * ramp of native memory seen for 12.5 s "forecast" the limit 104 s ahead at confidence 0.54).
+     * 30 s of the long window at the default 1 s interval 5 times (measured: counted in samples, at a
+     * 500 ms interval, a start-up ramp of native memory seen for 12.5 s "forecast" the limit 104 s
+     * ahead at confidence 0.54).
      */
     static final double REACH_SECONDS_PER_SPAN = 6;
 
@@ -221,9 +222,7 @@ public final class Forecaster {
         // over 5 s says little about where memory will be in 100 s (measured: page-cache churn swung
         // kernel memory between 0.8 and 6.5 MiB and, over a 5-sample window, "forecast" the limit in
         // 113 s). A few seconds reach three times their span; the reach grows with the time behind
-        // the slope, up to MAX_EXTRAPOLATION times at 60 s. Past it, confidence falls with the square of
-        // the overreach on the fine windows (in proportion on the coarse ones, which have their own
-        // checks of pace).
+        // the slope, up to MAX_EXTRAPOLATION times at 60 s. Past it, confidence falls in proportion.
         // Time, not the number of samples: samples taken twice as often over the same seconds
         // steady the slope but say no more about how long the growth will last (measured: at a
         // 500 ms interval a JIT warm-up seen for 15 s "forecast" the limit 286 s ahead).
