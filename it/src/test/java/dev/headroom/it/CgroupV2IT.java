@@ -46,7 +46,7 @@ class CgroupV2IT {
                 // tests of the others then fail for want of a result).
                 + (System.getProperty("it.v2Scenarios", "").isBlank() ? "" : " " + System.getProperty("it.v2Scenarios"))
                 + "\n";
-        guest = V2Guest.cached().run(script, run, Integer.getInteger("it.v2GuestTimeout", 1080));
+        guest = V2Guest.cached().run(script, run, Integer.getInteger("it.v2GuestTimeout", 1800));
         System.out.printf("v2 guest: %.1f s, exit %d%n%s%s", guest.seconds(), guest.exitCode(), guest.stdout(),
                 guest.stderr());
     }

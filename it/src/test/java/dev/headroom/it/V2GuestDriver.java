@@ -490,15 +490,20 @@ public final class V2GuestDriver {
 
         private void poll() {
             String last = null;
+            long lastRead = 0;
             while (running) {
                 try {
+                    long readAt = System.nanoTime();
                     String now = Files.readString(file);
                     if (last != null && !now.equals(last)) {
                         synchronized (changes) {
-                            changes.add(new long[] {System.nanoTime()});
+                            // When it was seen, and when the poll before still saw the old text: the
+                            // change happened in between, however late a slow guest ran the poll.
+                            changes.add(new long[] {readAt, lastRead});
                         }
                     }
                     last = now;
+                    lastRead = readAt;
                     Thread.sleep(20);
                 } catch (IOException | InterruptedException e) {
                     return;
@@ -536,8 +541,11 @@ public final class V2GuestDriver {
                 long best = Long.MAX_VALUE;
                 for (long n : notices) {
                     long lag = n - change[0];
-                    // A notice up to one poll period before the poll saw the change, or up to 1 s after.
-                    if (lag >= -40_000_000L && lag <= 1_000_000_000L && Math.abs(lag) < Math.abs(best)) {
+                    // A notice after the poll that still saw the old text (with 5 ms for the clocks of
+                    // two threads), or up to 1 s after the poll saw the new one. A fixed "one poll
+                    // period" was too short when the guest ran the poll late (single-threaded TCG).
+                    long earliest = change[1] - change[0] - 5_000_000L;
+                    if (lag >= earliest && lag <= 1_000_000_000L && Math.abs(lag) < Math.abs(best)) {
                         best = lag;
                     }
                 }
