@@ -16,11 +16,17 @@ class KillTrackTest {
                 basisSeconds, -1, Thrashing.NONE, false);
     }
 
-    /** Feeds one forecast a second from 0 to {@code until} and returns the last verdict. */
+    /** Feeds one forecast a second from 0 to {@code until} (the data behind it: all seen so far). */
     private static KillTrack.Verdict feed(KillTrack track, double until, java.util.function.DoubleUnaryOperator secondsToLimit) {
+        return feed(track, until, secondsToLimit, t -> t);
+    }
+
+    /** As above, with the data behind each forecast given; returns the last verdict. */
+    private static KillTrack.Verdict feed(KillTrack track, double until, java.util.function.DoubleUnaryOperator secondsToLimit,
+                                          java.util.function.DoubleUnaryOperator basis) {
         KillTrack.Verdict v = KillTrack.Verdict.UNKNOWN;
         for (double t = 0; t <= until; t += 1) {
-            Forecast f = forecast(t, secondsToLimit.applyAsDouble(t), t);
+            Forecast f = forecast(t, secondsToLimit.applyAsDouble(t), basis.applyAsDouble(t));
             track.add(f);
             v = track.judge(f, 1);
         }
@@ -78,14 +84,7 @@ class KillTrackTest {
         KillTrack track = new KillTrack();
         // A staircase: the forecast refitted every 10 s, each time 10 s further away, and counting
         // down in between. Every pair inside a step says "nearer"; the ends of the look-back do not.
-        KillTrack.Verdict v = KillTrack.Verdict.UNKNOWN;
-        for (double t = 0; t <= 200; t += 1) {
-            double refit = Math.floor(t / 10) * 10;
-            double kill = 300 + 2 * refit;
-            Forecast f = forecast(t, kill - t, 200);
-            track.add(f);
-            v = track.judge(f, 1);
-        }
+        KillTrack.Verdict v = feed(track, 200, t -> 300 + 2 * Math.floor(t / 10) * 10 - t, t -> 200);
         assertEquals(KillTrack.Verdict.RECEDING, v, "slope " + track.lastSlope());
     }
 
@@ -93,12 +92,7 @@ class KillTrackTest {
     void aFarForecastIsJudgedOverTheCoarseRingWhenThePerTickOneIsTooShort() {
         KillTrack track = new KillTrack();
         // 64 ticks cover 64 s; a forecast 3000 s away looks back 600 s, which only the 10 s ring covers.
-        KillTrack.Verdict v = KillTrack.Verdict.UNKNOWN;
-        for (double t = 0; t <= 900; t += 1) {
-            Forecast f = forecast(t, 3000, 900);
-            track.add(f);
-            v = track.judge(f, 1);
-        }
+        KillTrack.Verdict v = feed(track, 900, t -> 3000, t -> 900);
         assertEquals(KillTrack.Verdict.RECEDING, v);
         assertEquals(1, track.lastSlope(), 0.02);
     }
