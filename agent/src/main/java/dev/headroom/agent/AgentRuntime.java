@@ -102,7 +102,11 @@ final class AgentRuntime implements Runnable {
     private long lastFootprint;
     private long footprintEvery = FOOTPRINT_FIRST_MILLIS;
     private final RewriteCadence flightCadence = RewriteCadence.defaults();
-    private boolean eventLogFailed;
+    /** Volatile: the evidence thread writes events too. */
+    private volatile boolean eventLogFailed;
+    private IsolatedWriter evidenceWork;
+    private IsolatedWriter dumpChecks;
+    private Path evidenceDir;
     private boolean flightFileFailed;
     private final SizingPeaks peaks = new SizingPeaks();
     private BudgetCadence budgetCadence;
@@ -145,11 +149,17 @@ final class AgentRuntime implements Runnable {
     private void start() {
         console = new Console(options.quiet());
         if (options.eventLog() != null) {
-            try {
-                eventLog = EventLog.open(options.eventLog());
-            } catch (IOException | RuntimeException e) {
-                console.say("cannot open the event log " + options.eventLog() + ": " + describe(e)
+            EventLog.Opening opening = EventLog.openWithin(options.eventLog(), FILE_SYSTEM_WAIT_MILLIS);
+            if (opening.failure() != null) {
+                console.say("cannot open the event log " + options.eventLog() + ": " + describe(opening.failure())
                         + "; going on without it");
+            } else {
+                eventLog = opening.log();
+                if (opening.late()) {
+                    console.say("the event log " + options.eventLog() + " has not opened within "
+                            + FILE_SYSTEM_WAIT_MILLIS + " ms (a hung file system?); its lines wait for it, and the agent"
+                            + " goes on watching");
+                }
             }
         }
         problems = new ProblemReporter(console, eventLog, System::currentTimeMillis);
@@ -170,9 +180,18 @@ final class AgentRuntime implements Runnable {
         write(now, "start", json -> StartEvent.write(json, first, sensor, options, how, ownClasses));
         EvidenceDirectory directory = new EvidenceDirectory(options.dumpDir());
         // Made (0700) or checked now rather than at the first dump: a dump directory that cannot
-        // be used should be said at start, when someone is looking, not in the last seconds.
-        EvidenceDirectory.Prepared prepared = directory.prepare();
-        EvidenceDirectory.Prepared small = directory.prepareSmall();
+        // be used should be said at start, when someone is looking, not in the last seconds. On the
+        // evidence thread, as every later look there: a dump directory on a hung file system holds
+        // that thread, not the start (issue 12).
+        evidenceWork = IsolatedWriter.named("headroom-evidence", EVIDENCE_QUEUE);
+        dumpChecks = IsolatedWriter.named("headroom-evidence-check", 2);
+        evidenceDir = directory.chosen();
+        EvidenceDirectory.Prepared[] places = evidencePlaces(directory);
+        boolean evidenceLate = places == null;
+        EvidenceDirectory.Prepared notAnswering = new EvidenceDirectory.Prepared(null, "the dump directory under "
+                + directory.chosen() + " has not answered within " + FILE_SYSTEM_WAIT_MILLIS + " ms");
+        EvidenceDirectory.Prepared prepared = evidenceLate ? notAnswering : places[0];
+        EvidenceDirectory.Prepared small = evidenceLate ? notAnswering : places[1];
         // The default flight file lives in the private evidence directory, made (0700) above: written
         // to directory.chosen() it landed in a shared working directory, or, when the dump
         // directory did not exist yet, created it with the umask's 0755 before the dumper could
@@ -207,7 +226,10 @@ final class AgentRuntime implements Runnable {
                 .withDumps(options.policy().dumpBytesPerSecond(), evidence.heapDump() ? evidence.maxDumps() : 0,
                         evidence.dumpIntervalMillis() / 1000.0));
 
-        if (!prepared.ok()) {
+        if (evidenceLate) {
+            problems.report("dumpDir", notAnswering.reason() + " (a hung file system?): evidence waits for it, a heap"
+                    + " dump is skipped while it does not answer, and the agent goes on watching");
+        } else if (!prepared.ok()) {
             problems.report("dumpDir", "heap dumps will not be possible: " + prepared.reason());
         }
         HeapDumper dumper = new HeapDumper(directory, options.procRoot(), new HeapDumper.Settings(
@@ -232,7 +254,8 @@ final class AgentRuntime implements Runnable {
                 // Keyed by the line's first word (JMX, JFR, ...), so that one publisher's problem
                 // does not silence another's: the reporter says each source once.
                 line -> problems.report("publish " + firstWord(line), line), bridge);
-        responder = new Responder(options, console, this::write, dumper, histogram, nmt, relief, hook, publishers);
+        responder = new Responder(options, console, this::write, evidenceWork, dumpChecks, dumper, histogram, nmt,
+                relief, hook, publishers);
 
         if (sharedFlight != null) {
             problems.report("flightFile", "not writing the flight file " + options.outputs().flightFile() + ": "
@@ -245,7 +268,7 @@ final class AgentRuntime implements Runnable {
                     flightWriter);
         }
         terminationLog = terminationLog(options.outputs().terminationLog());
-        String hookOutputRefusal = hook == null ? null : hook.outputRefusal();
+        String hookOutputRefusal = hook == null ? null : hookOutputRefusal(hook);
         if (hookOutputRefusal != null) {
             problems.report("hookOutput", "the hook's output will be discarded: " + hookOutputRefusal);
         }
@@ -365,6 +388,57 @@ final class AgentRuntime implements Runnable {
             return null;
         }
     }
+
+    /**
+     * The dump directory and the place for small evidence, made or checked on the evidence thread;
+     * {@code null} when that did not end within {@link #FILE_SYSTEM_WAIT_MILLIS}.
+     */
+    private EvidenceDirectory.Prepared[] evidencePlaces(EvidenceDirectory directory) {
+        try {
+            return dumpChecks.call(() -> new EvidenceDirectory.Prepared[] {directory.prepare(), directory.prepareSmall()})
+                    .get(FILE_SYSTEM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            // prepare() never throws; an Error (out of memory) on the thread is the same as no answer.
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The hook's output file opened once at start, to say now if it cannot be used: on a thread of
+     * its own, waited for {@link #FILE_SYSTEM_WAIT_MILLIS} at most. Each hook run opens it again on
+     * its own copying thread.
+     */
+    private String hookOutputRefusal(CommandHook hook) {
+        IsolatedWriter check = IsolatedWriter.named("headroom-hook-check", 1);
+        try {
+            return check.call(hook::outputRefusal).get(FILE_SYSTEM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "it has not opened within " + FILE_SYSTEM_WAIT_MILLIS + " ms (a hung file system?); each hook run's"
+                    + " output waits for it on a thread of its own";
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            check.finish();
+        }
+    }
+
+    /**
+     * How long the start waits for a file system to answer (the event log's open, the dump
+     * directory's check): locally these take well under a millisecond, and a hung network file
+     * system would answer never.
+     */
+    static final long FILE_SYSTEM_WAIT_MILLIS = 2_000;
+
+    /** Evidence waiting for the evidence thread: a heap dump's check, a histogram, an NMT report or two. */
+    static final int EVIDENCE_QUEUE = 8;
 
     /** See {@link #readPreviousRun}: a local read of a few KiB takes well under a millisecond. */
     static final long PREVIOUS_RUN_WAIT_MILLIS = 2_000;
@@ -559,6 +633,8 @@ final class AgentRuntime implements Runnable {
                 console.say("exit: the last writes (flight file, event log) did not finish within "
                         + STOP_WAIT_MILLIS + " ms; not waiting for them (a file that blocks?)");
             }
+            // The lines said until now, the exit's own included; a standard error nobody drains is not waited for.
+            console.closeBy(System.nanoTime() + CONSOLE_WAIT_MILLIS * 1_000_000L);
         } catch (Throwable ignored) {
             // The JVM is going away; nothing may delay or disturb that.
         }
@@ -566,6 +642,8 @@ final class AgentRuntime implements Runnable {
 
     /** How long the JVM's exit waits for the agent's last writes. */
     static final long STOP_WAIT_MILLIS = 500;
+    /** And then for the agent's lines to standard error: the exit waits 700 ms at most in all. */
+    static final long CONSOLE_WAIT_MILLIS = 200;
 
     /**
      * The last words handed to each output's thread, then one deadline for all of them: they write
@@ -602,12 +680,19 @@ final class AgentRuntime implements Runnable {
                 termination.writes().finish();
             }
             eventLog.writer().finish();
+            IsolatedWriter evidence = evidenceWork;
+            if (evidence != null) {
+                evidence.finish();
+            }
             List<String> left = new ArrayList<>();
             if (flight != null && !flight.rewrites().close(by)) {
                 left.add("the flight file " + flight.path() + " did not take its last rewrite");
             }
             if (termination != null && !termination.writes().close(by)) {
                 left.add("the termination log " + termination.path() + " did not take its last summary");
+            }
+            if (evidence != null && !evidence.close(by)) {
+                left.add("the evidence being written under " + evidenceDir + " did not finish");
             }
             if (!eventLog.closeBy(by)) {
                 left.add(0, "the event log " + eventLog.path() + " did not take its last lines");
@@ -638,6 +723,18 @@ final class AgentRuntime implements Runnable {
             problems.report("flightFile", "a rewrite of the flight file " + flight.path() + " has not returned for "
                     + flight.rewrites().stuckMillis() + " ms (a hung file system?); only the newest content waits,"
                     + " and the agent goes on watching");
+        }
+        IsolatedWriter evidence = evidenceWork;
+        // Non-short-circuit: each thread's "first time" is used up when it comes, said or not.
+        if (evidence != null && (evidence.stuckFirstTime(WRITE_STUCK_MILLIS) | dumpChecks.stuckFirstTime(WRITE_STUCK_MILLIS))) {
+            problems.report("evidence", "evidence work in the dump directory (a check, a histogram, an NMT report) has"
+                    + " not returned for " + Math.max(evidence.stuckMillis(), dumpChecks.stuckMillis()) + " ms (a hung"
+                    + " file system?); heap dumps are skipped while it does not answer, and the agent goes on watching");
+        }
+        if (console.writer().stuckFirstTime(WRITE_STUCK_MILLIS)) {
+            // Said where it can still be read: the event log (the reporter's stderr line only queues).
+            problems.report("console", "a line to standard error has not been taken for " + console.writer().stuckMillis()
+                    + " ms (a pipe nobody drains?); the agent's lines queue, then are dropped, and it goes on watching");
         }
         if (terminationLog != null && terminationLog.writes().stuckFirstTime(WRITE_STUCK_MILLIS)) {
             problems.report("terminationLog", "a write to the termination log " + terminationLog.path()

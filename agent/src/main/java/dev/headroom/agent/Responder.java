@@ -24,10 +24,15 @@ import dev.headroom.reconcile.Breakdown;
 import dev.headroom.report.Bytes;
 import dev.headroom.sense.Snapshot;
 
+import dev.headroom.io.IsolatedWriter;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Carries out what the policy decided, in the order that leaves the best evidence: the warning
@@ -53,6 +58,16 @@ final class Responder {
     private final Options options;
     private final Console console;
     private final Sink sink;
+    /**
+     * Where every look into the dump directory runs, but the heap dump itself: a hung file system
+     * there holds that thread, never the tick (issue 12).
+     */
+    private final IsolatedWriter evidenceWork;
+    /**
+     * Where the dump's check runs: a thread of its own, so that a histogram of a large heap still
+     * being taken on the evidence thread does not keep the dump waiting.
+     */
+    private final IsolatedWriter dumpChecks;
     private final HeapDumper dumper;
     private final ClassHistogram histogram;
     private final NmtEvidence nmt;
@@ -62,11 +77,14 @@ final class Responder {
     private volatile String lastDumpPath;
     private int dumpsWritten;
 
-    Responder(Options options, Console console, Sink sink, HeapDumper dumper, ClassHistogram histogram,
-              NmtEvidence nmt, Relief relief, CommandHook hook, Moments moments) {
+    Responder(Options options, Console console, Sink sink, IsolatedWriter evidenceWork, IsolatedWriter dumpChecks,
+              HeapDumper dumper, ClassHistogram histogram, NmtEvidence nmt, Relief relief, CommandHook hook,
+              Moments moments) {
         this.options = options;
         this.console = console;
         this.sink = sink;
+        this.evidenceWork = evidenceWork;
+        this.dumpChecks = dumpChecks;
         this.dumper = dumper;
         this.histogram = histogram;
         this.nmt = nmt;
@@ -115,17 +133,21 @@ final class Responder {
         // Also when the dump that was due could not be had (no room, a read-only dumpDir): the histogram
         // is small and has a private place of its own (EvidenceDirectory.prepareSmall), and is then
         // the only evidence of what filled the heap (issue 15).
+        // Both on the evidence thread: each is a diagnostic command (at a safepoint, as from any thread)
+        // and then a file in the dump directory. Their events come when they are done.
         if (options.evidence().histogram() && (d.due(Decision.Action.HISTOGRAM) || d.due(Decision.Action.DUMP_HEAP))) {
-            histogram(now);
+            if (!evidenceWork.offer(() -> histogram(now))) {
+                sink.event(now, "histogram", json -> {
+                    json.writeStringField("status", EvidenceStatus.SKIPPED.name());
+                    json.writeStringField("path", null);
+                    json.writeStringField("reason", busy());
+                });
+            }
         }
         if (d.due(Decision.Action.NMT_SNAPSHOT) && nmt.enabled()) {
-            NmtEvidence.Result r = nmt.write();
-            sink.event(now, "nmtSnapshot", json -> {
-                json.writeStringField("status", r.status().name());
-                json.writeStringField("summaryPath", r.summaryPath() == null ? null : r.summaryPath().toString());
-                json.writeStringField("diffPath", r.diffPath() == null ? null : r.diffPath().toString());
-                json.writeStringField("reason", r.reason());
-            });
+            if (!evidenceWork.offer(() -> nmtSnapshot(now, nmt.write()))) {
+                nmtSnapshot(now, new NmtEvidence.Result(EvidenceStatus.SKIPPED, null, null, busy()));
+            }
         }
         if (d.changed() && d.level() == Level.CRITICAL) {
             relieve(now);
@@ -176,8 +198,51 @@ final class Responder {
     private boolean thrashing;
     private boolean configurationRiskSaid;
 
+    private void nmtSnapshot(long now, NmtEvidence.Result r) {
+        sink.event(now, "nmtSnapshot", json -> {
+            json.writeStringField("status", r.status().name());
+            json.writeStringField("summaryPath", r.summaryPath() == null ? null : r.summaryPath().toString());
+            json.writeStringField("diffPath", r.diffPath() == null ? null : r.diffPath().toString());
+            json.writeStringField("reason", r.reason());
+        });
+    }
+
+    private String busy() {
+        long stuck = evidenceWork.stuckMillis();
+        return "the evidence thread is still busy with earlier evidence" + (stuck > 0 ? " (for " + stuck + " ms:"
+                + " a hung file system?)" : "");
+    }
+
+    /**
+     * Why the dump cannot start, asked on the check's thread and waited for
+     * {@link #DUMP_CHECK_WAIT_MILLIS} at most; not asked at all while that thread is stuck already.
+     */
+    private String unusable() {
+        long stuck = dumpChecks.stuckMillis();
+        if (stuck >= DUMP_CHECK_WAIT_MILLIS) {
+            return "the dump directory has not answered for " + stuck + " ms (a hung file system?)";
+        }
+        try {
+            return dumpChecks.call(dumper::unusable).get(DUMP_CHECK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "the dump directory did not answer within " + DUMP_CHECK_WAIT_MILLIS + " ms (a hung file system?)";
+        } catch (ExecutionException e) {
+            return "cannot check the dump directory: " + e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * A look at the dump directory takes well under a millisecond; the dump itself is not started
+     * where that did not come back, since it would stop the whole JVM at a safepoint in the same
+     * file system.
+     */
+    static final long DUMP_CHECK_WAIT_MILLIS = 2_000;
+
     private boolean heapDump(long now, Decision d) {
-        String unusable = dumper.unusable();
+        String unusable = unusable();
         if (unusable != null) {
             sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason", unusable));
             console.say("heap dump skipped: " + unusable);

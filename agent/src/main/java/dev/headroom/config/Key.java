@@ -13,7 +13,9 @@ public enum Key {
     EVENT_LOG("eventLog", Kind.PATH, "",
             "Path of the JSON Lines event log; empty: no event log (human lines still go to stderr)."),
     DUMP_DIR("dumpDir", Kind.PATH, "",
-            "Directory for heap dumps and other evidence; empty: -XX:HeapDumpPath if set, else the working directory."),
+            "Directory for heap dumps and other evidence; empty: -XX:HeapDumpPath if set, else the working directory."
+            + " Prefer a local disk: the JVM writes a heap dump at a safepoint, so a network file system that stops"
+            + " answering mid-dump holds the whole application (docs/security.md)."),
     LIMIT("limit", Kind.BYTES, "",
             "A memory limit to use where the process has no cgroup limit (a laptop, a VM), e.g. 512m; "
                     + "the agent then watches this process's own memory (RSS), not its cgroup's."),

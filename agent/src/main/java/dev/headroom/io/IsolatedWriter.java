@@ -2,6 +2,7 @@ package dev.headroom.io;
 
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,12 @@ public final class IsolatedWriter {
     @FunctionalInterface
     public interface Write {
         void run() throws IOException;
+    }
+
+    /** Work that gives a result; may block, may throw. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run() throws IOException;
     }
 
     private static final Write END = () -> { };
@@ -113,6 +120,29 @@ public final class IsolatedWriter {
         }
         queue.add(new Offered(write));
         return true;
+    }
+
+    /**
+     * Queues work whose result the caller wants, and may wait for with a bound of its own
+     * ({@code get(timeout)}): a look at a directory that may be on a hung file system, say. The
+     * future fails when the work throws (the failure is also kept, as for any write) or when it was
+     * not taken (the queue full, the writer closed).
+     */
+    public <T> CompletableFuture<T> call(Call<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        boolean taken = offer(() -> {
+            try {
+                result.complete(call.run());
+            } catch (IOException | RuntimeException | Error e) {
+                result.completeExceptionally(e);
+                throw e;
+            }
+        });
+        if (!taken) {
+            result.completeExceptionally(new IOException((threadName == null ? "the writer" : threadName)
+                    + " did not take the work: " + (closed ? "closed" : capacity + " already waiting")));
+        }
+        return result;
     }
 
     /** Hands over a write that makes any earlier one not yet begun needless; it replaces that one. */

@@ -59,34 +59,81 @@ public final class EventLog implements AutoCloseable {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final FileChannel out;
+    /** Set once by the log's own thread when the file is open; {@code null} before and after a failed open. */
+    private volatile FileChannel out;
     private final Path path;
     /** A standard stream: written to, never closed (closing would close the process's descriptor). */
-    private final boolean stream;
+    private volatile boolean stream;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
     private final IsolatedWriter writer;
 
-    private EventLog(Path path, FileChannel out, boolean stream) {
+    private EventLog(Path path) {
         this.path = path;
-        this.out = out;
-        this.stream = stream;
-        this.writer = out == null ? IsolatedWriter.inline() : IsolatedWriter.named(THREAD_NAME, QUEUE_LINES);
+        this.writer = path == null ? IsolatedWriter.inline() : IsolatedWriter.named(THREAD_NAME, QUEUE_LINES);
+    }
+
+    /** How {@link #openWithin} went. */
+    public record Opening(EventLog log, IOException failure, boolean late) {
     }
 
     /**
-     * Opens (appending) or creates the log 0600, and its parent directories; {@value #STDOUT},
+     * Opens (appending) or creates the log 0600, and its parent directories, on the log's own
+     * thread, waiting {@code waitMillis} at most: an open on a hung network file system waits in the
+     * kernel as a write does, and the agent's start must not (issue 12). {@value #STDOUT},
      * {@code -} and {@value #STDERR} are the process's standard streams.
+     *
+     * @return the log and no failure when it opened in time; {@link #none()} and the failure when
+     *         it was refused or failed ({@link GuardedFile.RefusedException}: a link, not a regular
+     *         file, someone else's in a directory others can write); the log and {@code late} when
+     *         the open has not ended yet: lines queue behind it, and a failure then comes back from
+     *         {@link #write} once
+     */
+    public static Opening openWithin(Path path, long waitMillis) {
+        EventLog log = new EventLog(path);
+        java.util.concurrent.CompletableFuture<Void> opened = log.writer.call(() -> {
+            log.openHere();
+            return null;
+        });
+        try {
+            opened.get(waitMillis, TimeUnit.MILLISECONDS);
+            return new Opening(log, null, false);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return new Opening(log, null, true);
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.writer.finish();
+            Throwable cause = e.getCause();
+            IOException failure = cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
+            return new Opening(none(), failure, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Opening(log, null, true);
+        }
+    }
+
+    /**
+     * {@link #openWithin} waiting up to 10 s, failures thrown.
      *
      * @throws GuardedFile.RefusedException when the path is a link, not a regular file, or
      *                                      someone else's in a directory others can write
      */
     public static EventLog open(Path path) throws IOException {
+        Opening o = openWithin(path, 10_000);
+        if (o.failure() != null) {
+            throw o.failure();
+        }
+        return o.log();
+    }
+
+    /** On the log's thread, before any line. */
+    private void openHere() throws IOException {
         FileDescriptor standard = standardStream(path);
         if (standard != null) {
             // The descriptor the process already has; the stream object is never closed.
             @SuppressWarnings("resource")
             FileChannel ch = new FileOutputStream(standard).getChannel();
-            return new EventLog(path, ch, true);
+            stream = true;
+            out = ch;
+            return;
         }
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
@@ -111,7 +158,7 @@ public final class EventLog implements AutoCloseable {
             ch.close();
             throw e;
         }
-        return new EventLog(path, ch, false);
+        out = ch;
     }
 
     /**
@@ -132,11 +179,12 @@ public final class EventLog implements AutoCloseable {
 
     /** A log that drops everything, for when none is configured. */
     public static EventLog none() {
-        return new EventLog(null, null, false);
+        return new EventLog(null);
     }
 
+    /** Whether lines go anywhere: a log configured, and not refused at its open. */
     public boolean enabled() {
-        return out != null;
+        return path != null;
     }
 
     public Path path() {
@@ -153,7 +201,7 @@ public final class EventLog implements AutoCloseable {
      * returned once for the caller to report.
      */
     public synchronized IOException write(long epochMillis, String event, Body body) {
-        if (out == null) {
+        if (path == null) {
             return null;
         }
         try {
@@ -179,8 +227,10 @@ public final class EventLog implements AutoCloseable {
 
     /** On the log's thread: one line, one write where the descriptor takes it whole. */
     private void writeLine(byte[] bytes) throws IOException {
-        if (writer.failed()) {
-            // A failed write may have left part of a line: what follows would be glued to it.
+        FileChannel out = this.out;
+        if (writer.failed() || out == null) {
+            // A failed write may have left part of a line: what follows would be glued to it. (A
+            // failed open is a failure too: nothing to write to.)
             return;
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -224,13 +274,14 @@ public final class EventLog implements AutoCloseable {
 
     /** As {@link #close(long)}, with a deadline in {@link System#nanoTime()} shared with the other outputs. */
     public boolean closeBy(long deadlineNanos) {
-        if (out == null) {
+        if (path == null) {
             return true;
         }
         if (!writer.close(deadlineNanos)) {
             return false;
         }
-        if (!stream) {
+        FileChannel out = this.out;
+        if (!stream && out != null) {
             try {
                 out.close();
             } catch (IOException ignored) {

@@ -212,17 +212,7 @@ class HostileNeighbourIT {
     @Test
     void aFileSystemThatStopsAnsweringUnderTheFlightFileAndTerminationLogHoldsNeitherTheTickNorTheExit()
             throws Exception {
-        Prerequisites.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse (FUSE), to play a hung file system",
-                "modprobe fuse");
-        Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/python3")), "python3, for the FUSE server",
-                "apt-get install python3");
-        Path hung = Files.createDirectory(own.resolve("hung"));
-        Path script = Path.of(HostileNeighbourIT.class.getResource("/hung-fuse.py").toURI());
-        Process server = new ProcessBuilder("/usr/bin/python3", script.toString(), hung.toString())
-                .redirectErrorStream(true).start();
-        try {
-            String said = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine();
-            assertEquals("mounted", said, "the FUSE server did not mount " + hung);
+        withHungFileSystem(hung -> {
             Path log = own.resolve("events.jsonl");
             Path flight = hung.resolve("flight.json");
             Path termination = hung.resolve("termination-log");
@@ -237,21 +227,122 @@ class HostileNeighbourIT {
                 int seen = new EventLogFile(log).events("snapshot").size();
                 new EventLogFile(log).awaitEvents(e -> EventLogFile.count(e, "snapshot") >= seen + 3, WAIT, app.process);
 
-                long mainEnded = awaitStdout(app, "idle done");
-                assertTrue(app.process.waitFor(10, TimeUnit.SECONDS), "the JVM did not end");
-                long exitMillis = (System.nanoTime() - mainEnded) / 1_000_000;
-                assertEquals(0, app.process.exitValue());
-                assertTrue(exitMillis < 2_000, "the JVM ended " + exitMillis + " ms after main");
-                System.out.println("HostileNeighbourIT: the JVM ended " + exitMillis
-                        + " ms after main, its flight file and termination log on a hung file system");
-                List<String> exitLines = FaultCgroupIT.agentLines(app).stream()
-                        .filter(l -> l.startsWith("headroom: exit:")).toList();
-                assertEquals(List.of("headroom: exit: the flight file " + flight + " did not take its last rewrite, the"
+                assertEndsSoonAfterMain(app, "its flight file and termination log on a hung file system",
+                        "headroom: exit: the flight file " + flight + " did not take its last rewrite, the"
                         + " termination log " + termination + " did not take its last summary within 400 ms; not waiting"
-                        + " for them (a FIFO nobody reads? a hung file system?)"), exitLines);
+                        + " for them (a FIFO nobody reads? a hung file system?)");
                 List<JsonNode> stops = new EventLogFile(log).events("stop");
                 assertEquals(1, stops.size(), "the event log, elsewhere, took its last lines");
             }
+        });
+    }
+
+    /**
+     * The dump directory is on a file system that stops answering. The start checks it on a thread
+     * of its own and waits 2 s at most, and says so in one line; the critical level still comes, its
+     * heap dump is skipped with the reason (a dump would stop the whole JVM at a safepoint in that
+     * file system), the histogram waits on the evidence thread and the watchdog says so once; the
+     * ticks go on, and the JVM ends within 2 s of main with one line naming what was left.
+     */
+    @Test
+    void aFileSystemThatStopsAnsweringUnderTheDumpDirectoryHoldsNeitherTheStartNorTheTickNorTheExit()
+            throws Exception {
+        withHungFileSystem(hung -> {
+            Path log = own.resolve("events.jsonl");
+            Path flight = own.resolve("flight.json");
+            try (AgentJvm app = AgentJvm.start(work.resolve("app"), null, List.of(AgentJvm.agentOption(
+                            "limit=1g,warnShare=0.01,criticalShare=0.02,eventLog=" + log + ",dumpDir=" + hung
+                                    + ",flightFile=" + flight + SAMPLING), "-Xmx2g",
+                    "-Djava.io.tmpdir=" + work.resolve("tmp")), "dev.headroom.samples.Idle", WATCHDOG_IDLE)) {
+                awaitStderr(app, "headroom: dumpDir: the dump directory under " + hung + " has not answered within 2000"
+                        + " ms (a hung file system?)");
+                EventLogFile events = new EventLogFile(log);
+                List<JsonNode> all = events.awaitEvents(e -> EventLogFile.count(e, "heapDumpSkipped") >= 1, WAIT,
+                        app.process);
+                assertTrue(EventLogFile.count(all, "critical") >= 1, "the critical level came: " + all);
+                String reason = events.events("heapDumpSkipped").get(0).path("reason").asText();
+                assertTrue(reason.startsWith("the dump directory ") && reason.endsWith("(a hung file system?)"), reason);
+                awaitStderr(app, "headroom: evidence: evidence work in the dump directory (a check, a histogram, an NMT"
+                        + " report) has not returned for");
+                // The ticks after the watchdog spoke: still coming.
+                int seen = events.events("snapshot").size();
+                events.awaitEvents(e -> EventLogFile.count(e, "snapshot") >= seen + 3, WAIT, app.process);
+                assertEquals(0, events.events("heapDump").size(), "no dump was started into the hung file system");
+
+                assertEndsSoonAfterMain(app, "its dump directory on a hung file system",
+                        "headroom: exit: the evidence being written under " + hung + " did not finish"
+                        + " within 400 ms; not waiting for it (a FIFO nobody reads? a hung file system?)");
+                assertEquals(1, events.events("stop").size(), "the event log, elsewhere, took its last lines");
+            }
+        });
+    }
+
+    /**
+     * The event log is on a file system that stops answering: its open waits in the kernel on the
+     * log's own thread. The start waits 2 s at most and says so in one line, the ticks go on (the
+     * flight file, elsewhere, keeps moving), and the JVM ends within 2 s of main with one line
+     * naming the log.
+     */
+    @Test
+    void aFileSystemThatStopsAnsweringUnderTheEventLogHoldsNeitherTheStartNorTheTickNorTheExit() throws Exception {
+        withHungFileSystem(hung -> {
+            Path log = hung.resolve("events.jsonl");
+            Path flight = own.resolve("flight.json");
+            try (AgentJvm app = start(work.resolve("app"), "eventLog=" + log + ",dumpDir=" + own.resolve("evidence")
+                    + ",flightFile=" + flight + SAMPLING, IDLE)) {
+                awaitStderr(app, "headroom: the event log " + log + " has not opened within 2000 ms (a hung file"
+                        + " system?); its lines wait for it, and the agent goes on watching");
+                String before = awaitFlightTime(flight, null, app);
+                awaitFlightTime(flight, before, app);
+
+                assertEndsSoonAfterMain(app, "its event log on a hung file system",
+                        "headroom: exit: the event log " + log + " did not take its last lines within 400"
+                        + " ms; not waiting for it (a FIFO nobody reads? a hung file system?)");
+                JsonNode last = JSON.readTree(Files.readString(flight));
+                assertTrue(last.path("ended").asBoolean() && "exit".equals(last.path("endReason").asText()),
+                        "the flight file, elsewhere, took its end: " + last);
+            }
+        });
+    }
+
+    /**
+     * The JVM ends within 2 s of the application's {@code main} (the exit's bound for the agent's
+     * writes, then the JVM's own exit), cleanly, with one exit line: this one.
+     */
+    private static void assertEndsSoonAfterMain(AgentJvm app, String what, String exitLine) throws Exception {
+        long mainEnded = awaitStdout(app, "idle done");
+        assertTrue(app.process.waitFor(10, TimeUnit.SECONDS), "the JVM did not end");
+        long exitMillis = (System.nanoTime() - mainEnded) / 1_000_000;
+        assertEquals(0, app.process.exitValue());
+        assertTrue(exitMillis < 2_000, "the JVM ended " + exitMillis + " ms after main");
+        System.out.println("HostileNeighbourIT: the JVM ended " + exitMillis + " ms after main, " + what);
+        List<String> exitLines = FaultCgroupIT.agentLines(app).stream()
+                .filter(l -> l.startsWith("headroom: exit:")).toList();
+        assertEquals(List.of(exitLine), exitLines);
+    }
+
+    /** What runs with a hung file system mounted at its argument. */
+    private interface UnderHungMount {
+        void run(Path hung) throws Exception;
+    }
+
+    /**
+     * A FUSE server that answers the mount and the root's attributes, then nothing (hung-fuse.py),
+     * mounted on a directory of the test's own for the time of {@code body}.
+     */
+    private void withHungFileSystem(UnderHungMount body) throws Exception {
+        Prerequisites.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse (FUSE), to play a hung file system",
+                "modprobe fuse");
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/python3")), "python3, for the FUSE server",
+                "apt-get install python3");
+        Path hung = Files.createDirectory(own.resolve("hung"));
+        Path script = Path.of(HostileNeighbourIT.class.getResource("/hung-fuse.py").toURI());
+        Process server = new ProcessBuilder("/usr/bin/python3", script.toString(), hung.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String said = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine();
+            assertEquals("mounted", said, "the FUSE server did not mount " + hung);
+            body.run(hung);
         } finally {
             // Its end aborts the connection: whatever still waits under the mount fails (ENOTCONN).
             server.destroy();
