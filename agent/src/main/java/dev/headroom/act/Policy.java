@@ -72,6 +72,13 @@ public final class Policy {
 
     /** Where the recent forecasts put the kill: growth that levels off pushes it away. */
     private final KillTrack killTrack = new KillTrack();
+    /**
+     * A young forecast with more than this left waits until its growth has been seen long enough;
+     * with less it speaks at once. A fast leak (tens of MiB/s) is first forecast with seconds to go.
+     */
+    static final double CONFIRM_ABOVE_SECONDS = 30;
+    /** How far past the time its growth has been seen a forecast may speak: as the forecaster's shortest windows. */
+    static final double REACH_PER_AGE = 3;
 
     /** Heap dumps this policy has asked for so far. */
     public int dumpsTaken() {
@@ -127,19 +134,31 @@ public final class Policy {
         // A forecast whose kill instant moves away as fast as time passes is growth levelling off
         // (start-up, warm-up, a cache filling), not a kill coming (KillTrack). Only a receding
         // instant holds the forecast back: without earlier estimates a fast leak still warns at once.
-        boolean receding = credible && killTrack.judge(f, interval) == KillTrack.Verdict.RECEDING;
+        KillTrack.Verdict verdict = credible ? killTrack.judge(f, interval) : KillTrack.Verdict.UNKNOWN;
+        boolean receding = verdict == KillTrack.Verdict.RECEDING;
+        // Growth that appeared late in what the agent has watched (its forecasts have had an estimate
+        // for less than half of that) reaches at most REACH_PER_AGE times as far as it has been seen:
+        // it has its own seconds behind it, not the flat stretch before, which the forecaster's
+        // windows count as data. Unless too little time is left to wait: a kill soon, or a dump that
+        // needs the time.
+        double dumpMargin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
+        boolean unconfirmed = false;
+        if (credible && !receding && f.secondsToLimit() > Math.max(CONFIRM_ABOVE_SECONDS, 3 * dumpMargin)) {
+            double age = killTrack.ageSeconds();
+            unconfirmed = age < killTrack.historySeconds() / 2 && f.secondsToLimit() > REACH_PER_AGE * age;
+        }
         // A forecast standing on hours of data may speak hours ahead; one drawn from seconds only
         // within the horizon (its confidence already falls with how far it reaches past its data).
         boolean longBasis = f != null && f.basisSeconds() >= settings.horizonSeconds();
         double horizon = longBasis ? Math.max(settings.horizonSeconds(), settings.leakHorizonSeconds())
                 : settings.horizonSeconds();
-        if (credible && !receding && f.secondsToLimit() <= horizon) {
+        if (credible && !receding && !unconfirmed && f.secondsToLimit() <= horizon) {
             reasons.add(forecastReason(f));
             if (f.heapExpansion()) {
                 reasons.add(configurationRisk(f, jvm));
             }
             target = PressureSignals.max(target, Level.WARNING);
-            double margin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
+            double margin = dumpMargin;
             // The working set does not grow smoothly: G1 commits and touches whole regions for a new
             // eden, and a young GC copies survivors into fresh regions, so it rises in steps of tens
             // of MiB (measured: 60 MiB steps at 30 MiB/s under a 512 MiB limit, the last one landing

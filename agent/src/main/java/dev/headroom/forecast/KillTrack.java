@@ -22,7 +22,14 @@ package dev.headroom.forecast;
  * a fast leak is judged over a few ticks; at most half the data behind the forecast, so that in the
  * first seconds only the first seconds are compared. Without enough earlier estimates in that span
  * the verdict is {@link Verdict#UNKNOWN}, which does not hold a warning back: a leak that starts
- * fast must not wait for a history. Fixed rings of primitives: nothing is allocated per tick.
+ * fast must not wait for a history.
+ *
+ * <p>{@link #ageSeconds} says how long the forecasts have had an estimate without a break: how long
+ * the growth they project has been seen. Growth that appeared late in what the agent has watched
+ * may reach only so far past that (the policy's rule): growth that began an hour into the run has only
+ * its own seconds behind it, not the hour of flat data before (measured in the cgroup v2 guest: a
+ * JVM's warm-up, slow under emulation, gave a first estimate "limit forecast in 75 s" at 20 % of the
+ * limit, and 3 s later 294 s). Fixed rings of primitives: nothing is allocated per tick.
  */
 public final class KillTrack {
 
@@ -61,6 +68,7 @@ public final class KillTrack {
         double kill = f.hasEstimate() && Double.isFinite(f.secondsToLimit())
                 ? now / 1000.0 + f.secondsToLimit() : Double.NaN;
         perTick.add(now, kill);
+        age(now, f, kill);
         if (coarse.count == 0 || now - coarse.latestTime() >= COARSE_SPACING_MILLIS) {
             coarse.add(now, kill);
         }
@@ -111,6 +119,54 @@ public final class KillTrack {
         System.arraycopy(scratchY, n - k, scratchPairs, 0, k);
         double newY = RobustSlope.median(scratchPairs, k);
         return newT > oldT ? (newY - oldY) / (newT - oldT) : Double.NaN;
+    }
+
+    /**
+     * How long the forecasts have had an estimate of {@link #AGE_MIN_CONFIDENCE} or more (one the
+     * policy might listen to; the flickers of a flat series have next to none) without a break: from
+     * the first such estimate that no stretch without one longer than {@code max(}{@value #GAP_SECONDS}
+     * {@code  s, }{@value #GAP_TICKS}{@code  intervals, a quarter of the data behind the estimate that
+     * ends it)} separates from the newest. {@code NaN} when the
+     * latest forecast has no such estimate.
+     */
+    public double ageSeconds() {
+        return lastQualified >= 0 && lastQualified == latestTick ? (latestTick - runStart) / 1000.0 : Double.NaN;
+    }
+
+    /** Seconds from the first forecast recorded to the latest: how long the agent has watched. */
+    public double historySeconds() {
+        return firstTick < 0 ? 0 : (latestTick - firstTick) / 1000.0;
+    }
+
+    /** Half the policy's default minimum confidence: an estimate on its way to being listened to. */
+    static final double AGE_MIN_CONFIDENCE = 0.25;
+    /** A stretch without an estimate shorter than this does not end a run of them. */
+    static final double GAP_SECONDS = 10;
+    static final int GAP_TICKS = 5;
+    static final double GAP_OF_BASIS = 0.25;
+
+    private long firstTick = -1;
+    private long latestTick = -1;
+    private long lastQualified = -1;
+    private long runStart = -1;
+
+    private void age(long now, Forecast f, double kill) {
+        long spacing = latestTick < 0 ? 0 : Math.max(0, now - latestTick);
+        if (firstTick < 0) {
+            firstTick = now;
+        }
+        latestTick = now;
+        if (Double.isNaN(kill) || !(f.confidence() >= AGE_MIN_CONFIDENCE)) {
+            return;
+        }
+        // A coarse scale's estimate comes and goes as its buckets close: a forecast standing on hours
+        // of data bridges a gap of a quarter of them.
+        double basis = Double.isFinite(f.basisSeconds()) ? f.basisSeconds() : 0;
+        long gap = (long) Math.max(Math.max(GAP_SECONDS * 1000, GAP_TICKS * spacing), basis * 1000 * GAP_OF_BASIS);
+        if (lastQualified < 0 || now - lastQualified > gap) {
+            runStart = now;
+        }
+        lastQualified = now;
     }
 
     /** Seconds the kill instant moved per second in the last {@link #judge}; {@code NaN} if not judged. */

@@ -57,18 +57,73 @@ class KillTrackTest {
     }
 
     @Test
-    void withoutEarlierEstimatesThereIsNoVerdictSoAFastLeakIsNotHeldBack() {
+    void withoutHistoryThereIsNoVerdictSoAFastLeakIsNotHeldBack() {
         KillTrack track = new KillTrack();
         Forecast first = forecast(10, 8, 2);
         track.add(first);
         assertEquals(KillTrack.Verdict.UNKNOWN, track.judge(first, 1));
-        // Ticks without an estimate before it do not count either.
-        KillTrack quiet = new KillTrack();
-        for (int t = 0; t < 10; t++) {
-            quiet.add(forecast(t, Double.NaN, Double.NaN));
+        // Ticks without an estimate, but not reaching back over the look-back: still no verdict.
+        KillTrack young = new KillTrack();
+        young.add(forecast(9, Double.NaN, Double.NaN));
+        young.add(forecast(9.5, Double.NaN, Double.NaN));
+        young.add(first);
+        assertEquals(KillTrack.Verdict.UNKNOWN, young.judge(first, 1));
+    }
+
+    @Test
+    void theAgeOfTheEstimatesIsFromTheFirstOneAfterAStretchWithout() {
+        KillTrack track = new KillTrack();
+        for (int t = 0; t < 30; t++) {
+            track.add(forecast(t, Double.NaN, Double.NaN));
         }
-        quiet.add(first);
-        assertEquals(KillTrack.Verdict.UNKNOWN, quiet.judge(first, 1));
+        assertTrue(Double.isNaN(track.ageSeconds()), "no estimate now: no age");
+        track.add(forecast(30, 100, 2));
+        assertEquals(0, track.ageSeconds(), 1e-9);
+        for (int t = 31; t <= 40; t++) {
+            // One tick in three without an estimate: a flicker, shorter than the gap, does not break the run.
+            track.add(forecast(t, t % 3 == 0 ? Double.NaN : 100, 2));
+        }
+        track.add(forecast(41, 90, 2));
+        assertEquals(11, track.ageSeconds(), 1e-9);
+        // A stretch without an estimate longer than the gap (10 s at 1 s) starts the count again.
+        for (int t = 42; t <= 53; t++) {
+            track.add(forecast(t, Double.NaN, Double.NaN));
+        }
+        track.add(forecast(54, 80, 2));
+        track.add(forecast(55, 80, 2));
+        assertEquals(1, track.ageSeconds(), 1e-9);
+        // Estimates below the confidence asked for (the flickers of a flat series) do not make a run.
+        KillTrack faint = new KillTrack();
+        for (int t = 0; t < 30; t++) {
+            faint.add(new Forecast(T0 + t * 1000L, 100, 200, 500, 0.1, 1, -1, List.of(), 100, 10, -1,
+                    Thrashing.NONE, false));
+        }
+        faint.add(forecast(30, 100, 2));
+        faint.add(forecast(31, 99, 2));
+        assertEquals(1, faint.ageSeconds(), 1e-9);
+        assertEquals(31, faint.historySeconds(), 1e-9);
+    }
+
+    @Test
+    void estimatesSinceTheAgentsFirstTickAreAsOldAsItAndALateRunIsAsOldAsItself() {
+        KillTrack young = new KillTrack();
+        for (int t = 0; t <= 20; t++) {
+            young.add(forecast(t, 100, t));
+        }
+        assertEquals(20, young.ageSeconds(), 1e-9);
+
+        KillTrack old = new KillTrack();
+        for (int t = 0; t <= 2000; t++) {
+            old.add(forecast(t, 5000 - t, t));
+        }
+        assertEquals(2000, old.ageSeconds(), 1e-9);
+        // A run that began within the coarse ring's reach, past the per-tick ring's.
+        KillTrack middle = new KillTrack();
+        for (int t = 0; t <= 400; t++) {
+            middle.add(forecast(t, t < 200 ? Double.NaN : 5000 - t, t));
+        }
+        assertEquals(200, middle.ageSeconds(), 1e-9);
+        assertEquals(400, middle.historySeconds(), 1e-9);
     }
 
     @Test

@@ -72,6 +72,12 @@ final class V2Guest {
         return Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"));
     }
 
+    /** Fetches and builds the kernel and the initramfs, once, before guests that share them start. */
+    void prepare() throws IOException, InterruptedException {
+        kernel();
+        initramfs();
+    }
+
     /**
      * Boots a guest that runs {@code script} (a POSIX shell script, in the host's root as its root
      * file system) and powers off; waits at most {@code timeoutSeconds} and then ends QEMU.
@@ -85,8 +91,9 @@ final class V2Guest {
         Files.createDirectories(run);
         Files.writeString(run.resolve("run.sh"), script, StandardCharsets.UTF_8);
         Path console = run.resolve("console.log");
-        // A sparse file made into ext4 on the host (mkfs needs no loop device for a file).
-        Path disk = cache.resolve("disk.img");
+        // A sparse file made into ext4 on the host (mkfs needs no loop device for a file); one per run
+        // directory, since guests may run side by side.
+        Path disk = cache.resolve("disk-" + run.getFileName() + ".img");
         Files.deleteIfExists(disk);
         try (var f = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
@@ -140,7 +147,7 @@ final class V2Guest {
 
     // ---- the image: kernel, modules, busybox, initramfs -------------------------------------------
 
-    Path kernel() throws IOException, InterruptedException {
+    synchronized Path kernel() throws IOException, InterruptedException {
         Path vmlinuz = cache.resolve("kernel/vmlinuz");
         if (!Files.exists(vmlinuz)) {
             fetchKernel();
@@ -149,7 +156,7 @@ final class V2Guest {
     }
 
     /** The initramfs: {@code /init}, a static busybox, the ten modules. Built once per cache. */
-    Path initramfs() throws IOException, InterruptedException {
+    synchronized Path initramfs() throws IOException, InterruptedException {
         Path cpio = cache.resolve("initramfs.cpio");
         Path builtInit = cache.resolve("initramfs/init");
         // Built again when /init changed since (a cache kept across builds must not boot an old one).
