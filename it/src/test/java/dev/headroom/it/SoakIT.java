@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hours of ticks in minutes: the agent samples every 10 ms (a hundred times its default pace)
- * for {@code it.soak.minutes} (3 by default, about 18,000 ticks: five hours at 1 s), with every
+ * for {@code it.soak.minutes} (2 by default, about 12,000 ticks: three hours and a half at 1 s), with every
  * publisher on and NMT read every second, in an idle application. Every 10 s the test measures
  * what a leak would grow: the JVM's threads and file descriptors, the live heap after a full GC,
  * the bytes of the agent's own objects (class histogram rows under {@code dev.headroom}), loaded
@@ -51,7 +51,7 @@ class SoakIT {
 
     @Test
     void tensOfThousandsOfTicksLeaveThreadsFdsAndTheAgentsHeapFlat() throws Exception {
-        double minutes = Double.parseDouble(System.getProperty("it.soak.minutes", "3"));
+        double minutes = Double.parseDouble(System.getProperty("it.soak.minutes", "2"));
         long runMillis = (long) (minutes * 60_000);
         Path log = work.resolve("events.jsonl");
         Path evidence = work.resolve("evidence");
