@@ -260,17 +260,23 @@ public final class Policy {
     }
 
     /**
-     * Heap the JVM has committed but not yet touched: the reconciliation's correction for committed
-     * memory that is not resident, at most the committed heap not in use (objects in use are
-     * resident; the rest of the correction is thread stacks counted at their full size, which do not
-     * become resident in one step).
+     * Heap the JVM has committed but not yet touched: the heap pools' pages above their peak use
+     * where the collector fills them from the bottom ({@link PartCatalogue#HEAP_UNTOUCHED}), and the
+     * reconciliation's correction for committed memory that is not resident, at most the committed
+     * heap not in use (objects in use are resident; the rest of the correction is thread stacks
+     * counted at their full size, which do not become resident in one step).
      */
     private static long untouchedHeapBytes(Breakdown b, JvmMemory jvm) {
-        Part p = b == null ? null : b.part(PartCatalogue.COMMITTED_NOT_RESIDENT);
-        if (p == null || p.bytes() >= 0 || jvm == null || jvm.heapCommitted() < 0 || jvm.heapUsed() < 0) {
+        if (b == null || jvm == null || jvm.heapCommitted() < 0 || jvm.heapUsed() < 0) {
             return 0;
         }
-        return Math.min(-p.bytes(), Math.max(0, jvm.heapCommitted() - jvm.heapUsed()));
+        Part written = b.part(PartCatalogue.HEAP_UNTOUCHED);
+        long untouched = written == null || written.bytes() >= 0 ? 0 : -written.bytes();
+        Part p = b.part(PartCatalogue.COMMITTED_NOT_RESIDENT);
+        if (p != null && p.bytes() < 0) {
+            untouched += Math.min(-p.bytes(), Math.max(0, jvm.heapCommitted() - jvm.heapUsed() - untouched));
+        }
+        return untouched;
     }
 
     /** The one name of the quantity that decides, in every text a person reads (issue 15 item 7). */

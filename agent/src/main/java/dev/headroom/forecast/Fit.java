@@ -16,6 +16,8 @@ final class Fit {
     double span;
     double slope = Double.NaN;
     double tau;
+    /** The change from the window's first point to its last, per second: a step counts in full. */
+    double netSlope = Double.NaN;
     int rises;
     /**
      * Whether the later half of the window grows too: growth that a step early in the window
@@ -33,6 +35,7 @@ final class Fit {
         f.count = n;
         if (n >= 2) {
             f.span = t[n - 1] - t[0];
+            f.netSlope = f.span > 0 ? (y[n - 1] - y[0]) / f.span : Double.NaN;
             f.tau = RobustSlope.kendallTau(t, y, n);
             f.slope = RobustSlope.theilSen(t, y, n, pairs);
             f.rises = f.slope > 0 ? RobustSlope.rises(t, y, n, RISE_SHARE * f.slope) : 0;

@@ -40,7 +40,8 @@ public final class History {
     static final String ACTIVE_PAGE_CACHE = "activePageCache";
 
     /** The reconciler's id of the correction for committed memory that is not resident. */
-    static final String COMMITTED_NOT_RESIDENT = "committedNotResident";
+    static final String COMMITTED_NOT_RESIDENT = PartCatalogue.COMMITTED_NOT_RESIDENT;
+    static final String HEAP_UNTOUCHED = PartCatalogue.HEAP_UNTOUCHED;
 
     private final int capacity;
     private final long[] time;
@@ -183,8 +184,8 @@ public final class History {
                 partLabels[k] = part.label() == null ? part.id() : part.label();
                 partKib[k][i] = toKib(part.bytes());
                 partLatest[k] = part.bytes();
-                if (COMMITTED_NOT_RESIDENT.equals(part.id()) && part.bytes() < 0) {
-                    notResident = -part.bytes();
+                if ((COMMITTED_NOT_RESIDENT.equals(part.id()) || HEAP_UNTOUCHED.equals(part.id())) && part.bytes() < 0) {
+                    notResident -= part.bytes();
                 }
             }
         }
@@ -202,7 +203,8 @@ public final class History {
 
     /**
      * The heap's pages in memory: committed heap less what the reconciliation found committed but
-     * not resident ({@code -1} without a heap reading). That correction also holds thread stacks
+     * not resident, the heap not yet written and the rest ({@code -1} without a heap reading). The
+     * rest of that correction also holds thread stacks
      * counted at their full size, a near-constant offset that leaves slopes alone; capping it by
      * the committed heap not in use made the estimate swing with every young collection (use drops,
      * the cap opens), and the memory beside the heap swung the other way, which the short window

@@ -26,6 +26,8 @@ public final class PartCatalogue {
     public static final String CODE_CACHE = "codeCache";
     public static final String THREAD_STACKS = "threadStacks";
     public static final String DIRECT_BUFFERS = "directBuffers";
+    /** The committed heap the collector has not written yet (negative): not resident. */
+    public static final String HEAP_UNTOUCHED = "heapUntouched";
     public static final String COMMITTED_NOT_RESIDENT = "committedNotResident";
     public static final String NATIVE_UNTRACKED = "nativeUntracked";
     public static final String OTHER_PROCESSES = "otherProcesses";
@@ -73,6 +75,7 @@ public final class PartCatalogue {
             case CODE_CACHE -> "JIT code cache (committed)";
             case THREAD_STACKS -> "Thread stacks (at most)";
             case DIRECT_BUFFERS -> "Direct buffers";
+            case HEAP_UNTOUCHED -> "Java heap not yet written";
             case COMMITTED_NOT_RESIDENT -> "Committed but not resident";
             case NATIVE_UNTRACKED -> "Native, not tracked by the JVM";
             case OTHER_PROCESSES -> "Other processes";
@@ -150,6 +153,11 @@ public final class PartCatalogue {
                     "Class, method and field names and interned strings; grows with String.intern().";
             case "nmt.nativeMemoryTracking" ->
                     "The price of -XX:NativeMemoryTracking itself; small in summary mode.";
+            case HEAP_UNTOUCHED ->
+                    "Heap the JVM has committed but the collector has not written yet: each space of Serial "
+                    + "and Parallel fills from its bottom, so the pages above its peak use take no memory. "
+                    + "They become resident as the heap fills, up to the committed heap: the heap's own "
+                    + "growth, bounded by -Xmx, not a leak.";
             case COMMITTED_NOT_RESIDENT ->
                     "Committed by the JVM but not yet touched, so not resident (or swapped out): the heap "
                     + "and stacks occupy memory only once their pages are first written. It becomes real "

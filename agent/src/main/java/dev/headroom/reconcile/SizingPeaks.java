@@ -161,7 +161,7 @@ public final class SizingPeaks {
     /** Whether a part id is memory the kernel cannot take back short of a kill, outside the heap. */
     static boolean countsAsNonHeap(String id) {
         return switch (id) {
-            case HEAP, "nmt.javaHeap", AGENT, COMMITTED_NOT_RESIDENT, ACTIVE_PAGE_CACHE, MAPPED_FILES -> false;
+            case HEAP, "nmt.javaHeap", AGENT, HEAP_UNTOUCHED, COMMITTED_NOT_RESIDENT, ACTIVE_PAGE_CACHE, MAPPED_FILES -> false;
             default -> true;
         };
     }

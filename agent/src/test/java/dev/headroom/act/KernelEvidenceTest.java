@@ -40,6 +40,19 @@ class KernelEvidenceTest {
     }
 
     @Test
+    void limitHitsWhileAFullCacheEmptiesAreNoWarning() {
+        // Measured at the end of a stream: 150 MiB of clean cache at the last sample, none now (the
+        // file was deleted), and the limit hit 44 times in between, while it was being reclaimed.
+        FakeRun run = new FakeRun();
+        run.add(service(0, 150 * MIB).failcnt(100));
+        FakeRun.Step emptied = run.add(service(1, 0).failcnt(144));
+        assertEquals(Level.OK, emptied.decision().level(), run.transcript());
+        // Hits on the next sample, with the cache still gone: reclaim has nothing left to take.
+        FakeRun.Step still = run.add(service(2, 0).failcnt(190));
+        assertEquals(Level.WARNING, still.decision().level(), run.transcript());
+    }
+
+    @Test
     void limitHitsWithPlentyOfPageCacheCountWhenTheCgroupsOwnPsiShowsStalls() {
         FakeRun run = new FakeRun();
         run.add(service(0, 150 * MIB).eventsMax(1).pressure(2, 0));

@@ -165,6 +165,55 @@ class ReconcilerTest {
     }
 
     @Test
+    void theHeapParallelHasNotWrittenAboveItsPoolsPeaksIsNotResidentAndNotNativeEither() {
+        SnapshotFixture f = parallelPools(SnapshotFixture.v1WithoutNmt(), 120 * MIB, 95 * MIB, 6 * MIB);
+        Breakdown b = Reconciler.reconcile(f.build());
+
+        // Eden 150 MiB committed, written up to its 120 MiB peak; old 100 MiB up to 95 MiB.
+        assertBytes(b, "heapUntouched", -35 * MIB);
+        assertEquals("jvm", b.part("heapUntouched").group());
+        assertBytes(b, "heap", 256 * MIB);
+        // RssAnon 400 MiB - (JVM-tracked 377.5 MiB - 35 MiB never written)
+        assertBytes(b, "nativeUntracked", 57_5 * MIB / 10);
+        assertNull(b.part("committedNotResident"));
+        assertAddsUp(b);
+    }
+
+    @Test
+    void poolsWithoutAPeakReadingLeaveTheWholeCommittedHeapAsResident() {
+        // G1's regions (the fixture's own pools), or Serial and Parallel under AlwaysPreTouch.
+        Breakdown g1 = Reconciler.reconcile(SnapshotFixture.v1WithoutNmt().build());
+        Breakdown noPeak = Reconciler.reconcile(parallelPools(SnapshotFixture.v1WithoutNmt(), -1, -1, -1).build());
+
+        for (Breakdown b : List.of(g1, noPeak)) {
+            assertNull(b.part("heapUntouched"));
+            assertBytes(b, "nativeUntracked", 23_592_960L);
+            assertAddsUp(b);
+        }
+    }
+
+    @Test
+    void aPoolWithoutItsPeakLeavesTheHeapUnsplitAndTheNotYetWrittenNeverExceedsTheCommittedHeap() {
+        SnapshotFixture mixed = parallelPools(SnapshotFixture.v1WithoutNmt(), 120 * MIB, -1, 6 * MIB);
+        assertNull(Reconciler.reconcile(mixed.build()).part("heapUntouched"));
+
+        SnapshotFixture tiny = parallelPools(SnapshotFixture.v1WithoutNmt(), 0, 0, 0);
+        tiny.heapCommitted = 50 * MIB; // the pools say 96 MiB committed above their use, the heap 50 MiB in all
+        Breakdown b = Reconciler.reconcile(tiny.build());
+        assertBytes(b, "heapUntouched", -50 * MIB);
+        assertAddsUp(b);
+    }
+
+    /** The fixture's heap as Parallel's three pools (256 MiB committed), with the given peaks ({@code -1}: none). */
+    private static SnapshotFixture parallelPools(SnapshotFixture f, long edenPeak, long oldPeak, long survivorPeak) {
+        f.pools.removeIf(MemoryPoolUsage::heap);
+        f.pools.add(new MemoryPoolUsage("PS Eden Space", true, 64 * MIB, 150 * MIB, -1, 0, edenPeak));
+        f.pools.add(new MemoryPoolUsage("PS Old Gen", true, 90 * MIB, 100 * MIB, 384 * MIB, 85 * MIB, oldPeak));
+        f.pools.add(new MemoryPoolUsage("PS Survivor Space", true, 6 * MIB, 6 * MIB, -1, 6 * MIB, survivorPeak));
+        return f;
+    }
+
+    @Test
     void swappedOutJvmMemoryIsNotResidentButNotUntrackedEither() {
         SnapshotFixture f = SnapshotFixture.v1WithoutNmt();
         f.swap = 30 * MIB; // owned = 400 + 30 MiB; tracked 377.5 MiB
@@ -367,7 +416,8 @@ class ReconcilerTest {
         for (SnapshotFixture f : fixtures) {
             Breakdown b = Reconciler.reconcile(f.build());
             for (Part p : b.parts()) {
-                if (!p.id().equals("committedNotResident") && !p.id().equals("unexplained")) {
+                if (!p.id().equals("committedNotResident") && !p.id().equals("heapUntouched")
+                        && !p.id().equals("unexplained")) {
                     assertTrue(p.bytes() >= 0, p.id() + " = " + p.bytes());
                 }
             }

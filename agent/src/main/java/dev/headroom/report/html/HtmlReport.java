@@ -184,12 +184,13 @@ public final class HtmlReport {
     }
 
     /**
-     * A correction, not memory: "committed but not resident" (negative, and rising toward zero as
-     * the JVM touches what it committed, which is another part's growth) or any part below zero.
+     * A correction, not memory: "committed but not resident" and the heap not yet written (negative,
+     * and rising toward zero as the JVM touches what it committed, which is another part's growth)
+     * or any part below zero.
      * It can never be what grew.
      */
     private static boolean isCorrection(String id, long latest) {
-        return id.equals(PartCatalogue.COMMITTED_NOT_RESIDENT) || latest < 0;
+        return id.equals(PartCatalogue.COMMITTED_NOT_RESIDENT) || id.equals(PartCatalogue.HEAP_UNTOUCHED) || latest < 0;
     }
 
     static long startMillis(Run run) {

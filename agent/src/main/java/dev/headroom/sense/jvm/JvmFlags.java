@@ -15,6 +15,8 @@ import java.util.List;
  * @param heapDumpPath          {@code HeapDumpPath}, {@code null} when not set
  * @param gcNames               the names of the garbage collector MXBeans, e.g. {@code G1 Young Generation}
  * @param nmtMode               {@code NativeMemoryTracking}: {@code off}, {@code summary} or {@code detail}
+ * @param alwaysPreTouch        {@code AlwaysPreTouch}: the heap's pages are written when committed, so all of
+ *                              the committed heap is resident from the start
  */
 public record JvmFlags(
         long maxHeap,
@@ -25,7 +27,8 @@ public record JvmFlags(
         long softMaxHeapSize,
         String heapDumpPath,
         List<String> gcNames,
-        String nmtMode) {
+        String nmtMode,
+        boolean alwaysPreTouch) {
 
     public JvmFlags {
         gcNames = List.copyOf(gcNames);
@@ -49,7 +52,8 @@ public record JvmFlags(
                 size(options.get("SoftMaxHeapSize")),
                 dumpPath == null || dumpPath.isEmpty() ? null : dumpPath,
                 gcNames,
-                nmt == null || nmt.isEmpty() ? "off" : nmt);
+                nmt == null || nmt.isEmpty() ? "off" : nmt,
+                "true".equals(options.get("AlwaysPreTouch")));
     }
 
     /**

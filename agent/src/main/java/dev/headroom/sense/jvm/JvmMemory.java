@@ -29,6 +29,33 @@ public record JvmMemory(
         agent = agent == null ? AgentFootprint.NONE : agent;
     }
 
+    /**
+     * The committed heap the collector has not written yet, so not resident: the sum of each heap
+     * pool's committed bytes above its peak use ({@link MemoryPoolUsage#untouchedBytes}), at most
+     * the committed heap. {@code -1} unless every heap pool has a peak reading (Serial and Parallel,
+     * without AlwaysPreTouch; see {@link MemoryPoolUsage#fillsFromTheBottom}).
+     */
+    public long heapUntouchedBytes() {
+        long untouched = 0;
+        boolean any = false;
+        for (int i = 0; i < pools.size(); i++) {
+            MemoryPoolUsage pool = pools.get(i);
+            if (pool == null || !pool.heap()) {
+                continue;
+            }
+            long bytes = pool.untouchedBytes();
+            if (bytes < 0) {
+                return -1;
+            }
+            untouched += bytes;
+            any = true;
+        }
+        if (!any || heapCommitted < 0) {
+            return -1;
+        }
+        return Math.min(untouched, heapCommitted);
+    }
+
     /** A reading without the agent's own figures (fixtures, the {@code inspect} command before it measures itself). */
     public JvmMemory(long heapUsed, long heapCommitted, long heapMax, List<MemoryPoolUsage> pools,
                      List<BufferPoolUsage> bufferPools, int threadCount, long threadStackSizeBytes, long loadedClasses,

@@ -160,8 +160,13 @@ public final class JvmReader {
                 if (askAfterGc) {
                     afterGc[i] = usedAfterGc(pool.getCollectionUsage());
                 }
+                long peak = -1;
+                if (heap && !flags.alwaysPreTouch() && MemoryPoolUsage.fillsFromTheBottom(name)) {
+                    MemoryUsage peakUsage = pool.getPeakUsage();
+                    peak = peakUsage == null ? -1 : peakUsage.getUsed();
+                }
                 usages.add(new MemoryPoolUsage(name, heap, usage.getUsed(), usage.getCommitted(), usage.getMax(),
-                        afterGc[i]));
+                        afterGc[i], peak));
             } catch (RuntimeException e) {
                 // Asked again next tick.
                 afterGcAtCount = -1;

@@ -117,6 +117,6 @@ class JvmReaderTest {
     void answersUnknownForAJvmWithoutTheDiagnosticBean() {
         JvmFlags flags = JvmFlags.read(VmOptions.NONE, List.of("Copy"));
 
-        assertEquals(new JvmFlags(-1, -1, -1, -1, -1, -1, null, List.of("Copy"), "off"), flags);
+        assertEquals(new JvmFlags(-1, -1, -1, -1, -1, -1, null, List.of("Copy"), "off", false), flags);
     }
 }
