@@ -132,8 +132,8 @@ public final class Policy {
         boolean credible = f != null && f.hasEstimate() && f.confidence() >= settings.minConfidence();
         killTrack.add(f);
         // A forecast whose kill instant moves away as fast as time passes is growth levelling off
-        // (start-up, warm-up, a cache filling), not a kill coming (KillTrack). Only a receding
-        // instant holds the forecast back: without earlier estimates a fast leak still warns at once.
+        // (start-up, warm-up, a cache filling), not a kill coming (KillTrack). A receding
+        // instant holds the forecast back here: without earlier estimates (UNKNOWN) a fast leak still warns at once.
         KillTrack.Verdict verdict = credible ? killTrack.judge(f, interval) : KillTrack.Verdict.UNKNOWN;
         boolean receding = verdict == KillTrack.Verdict.RECEDING;
         // Growth that appeared late in what the agent has watched (its forecasts have had an estimate
@@ -158,7 +158,6 @@ public final class Policy {
                 reasons.add(configurationRisk(f, jvm));
             }
             target = PressureSignals.max(target, Level.WARNING);
-            double margin = dumpMargin;
             // The working set does not grow smoothly: G1 commits and touches whole regions for a new
             // eden, and a young GC copies survivors into fresh regions, so it rises in steps of tens
             // of MiB (measured: 60 MiB steps at 30 MiB/s under a 512 MiB limit, the last one landing
@@ -171,8 +170,8 @@ public final class Policy {
             long nextStep = Math.max(step, untouched);
             double stepSeconds = nextStep > 0 && f.growthBytesPerSecond() > 0 ? nextStep / f.growthBytesPerSecond() : 0;
             double timeLeft = f.secondsToLimit() - stepSeconds;
-            if (timeLeft < margin) {
-                reasons.add(tooLittleTimeReason(timeLeft, margin, expectedDump, stepSeconds <= 0 ? 0 : nextStep,
+            if (timeLeft < dumpMargin) {
+                reasons.add(tooLittleTimeReason(timeLeft, dumpMargin, expectedDump, stepSeconds <= 0 ? 0 : nextStep,
                         untouched > step));
                 target = Level.CRITICAL;
             }

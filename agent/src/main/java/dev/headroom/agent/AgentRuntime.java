@@ -34,11 +34,13 @@ import dev.headroom.reconcile.Breakdown;
 import dev.headroom.reconcile.Budget;
 import dev.headroom.reconcile.BudgetCadence;
 import dev.headroom.reconcile.MeasuredBudget;
+import dev.headroom.reconcile.PartCatalogue;
 import dev.headroom.reconcile.SizingPeaks;
 import dev.headroom.reconcile.Reconciler;
 import dev.headroom.report.Bytes;
 import dev.headroom.sense.Sensor;
 import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.jvm.JvmFlags;
 import dev.headroom.sense.jvm.OwnHeap;
 
 import java.io.IOException;
@@ -217,6 +219,12 @@ final class AgentRuntime implements Runnable {
         budgetCadence = new BudgetCadence(now, options.outputs().budgetWarmupMillis());
 
         history = new History();
+        // Parts the JVM caps grow only to their caps: beyond them it throws an OutOfMemoryError of
+        // its own, and the forecast stops their growth there.
+        JvmFlags flags = sensor.jvmReader().flags();
+        history.setCeiling(PartCatalogue.DIRECT_BUFFERS, flags.effectiveMaxDirectMemory());
+        history.setCeiling(PartCatalogue.METASPACE, flags.maxMetaspace());
+        history.setCeiling(PartCatalogue.CODE_CACHE, flags.reservedCodeCacheSize());
         forecastSettings = ForecastSettings.defaults();
         Options.Evidence evidence = options.evidence();
         policy = new Policy(PolicySettings.defaults()

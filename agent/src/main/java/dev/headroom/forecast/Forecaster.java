@@ -20,9 +20,14 @@ import java.util.List;
  *   rL  = slope of the live heap                     (levels after old/mixed/full collections only)
  *   rH  = rL; or, when max heap + R exceeds the limit (the ceilings do not fit), the larger of rL
  *         and the slope of H: then the heap's own expansion can be the kill (a configuration risk)
- *   rX  = min(rR, HEAP_COUPLED_SHARE · slope of H)   (what grows with the expanding heap, see there)
- *   t   solves U + (rR − rX)·t + min(rH·t, max heap − H) + min(rX·t, rX · (max heap − H) / slope of H) = limit
+ *   rC  = per part the JVM caps (direct buffers, metaspace, code cache: {@link History#setCeiling}),
+ *         its slope, taken out of rR; it stops at the part's room to its cap (then the JVM throws)
+ *   rX  = min(rR − ΣrC, HEAP_COUPLED_SHARE · slope of H)   (what grows with the expanding heap, see there)
+ *   t   solves U + (rR − ΣrC − rX)·t + min(rH·t, max heap − H) + min(rX·t, rX · (max heap − H) / slope of H)
+ *         + Σ min(rC·t, cap − part) = limit
  *         (none when the heap is at its ceiling and nothing else grows: an OutOfMemoryError comes)
+ *   a slope counts only when its window's rise is no step: less than {@link Fit#STEP_SHARE} of it
+ *         in any run of {@link Fit#stepRun} consecutive steps (from 5 points on)
  *   confidence = (1 − 0.5^(n − minSamples + 1)) · max(0, Kendall tau) · [rises ≥ minRises]
  *                · [coarse: at least COARSE_MIN_BUCKETS buckets, and the later half keeps its pace]
  *                · min(1, reach / t), reach = min(10, max(3, span / 6 s)) · span
@@ -112,7 +117,7 @@ public final class Forecaster {
         }
         for (Scale scale : h.scales()) {
             if (scale.rest != null && scale.rest.count >= COARSE_MIN_BUCKETS) {
-                chosen = better(estimate(scale.rest, scale.heapResident, scale.live, now, settings, true, 0), chosen,
+                chosen = better(estimate(scale.rest, scale.heapResident, scale.live, now, settings, true, 0, h, 0), chosen,
                         settings.minConfidence());
             }
         }
@@ -187,29 +192,75 @@ public final class Forecaster {
         Fit rest = fit(h, SERIES_REST, from, t, y);
         Fit resident = fit(h, SERIES_HEAP_RESIDENT, from, t, y);
         Fit live = fit(h, SERIES_LIVE_HEAP, from, t, y);
-        Estimate e = estimate(rest, resident, live, now, st, false, heapExpansion[0]);
+        int capped = cappedGrowth(h, from, st);
+        Estimate e = estimate(rest, resident, live, now, st, false, heapExpansion[0], h, capped);
         if (resident.netSlope > heapExpansion[0]) {
             heapExpansion[0] = resident.netSlope;
         }
         return e;
     }
 
+    /**
+     * The growth of each part a JVM flag caps ({@link History#setCeiling}) over the window, into
+     * {@link History#scratchCappedRate}, and its room to the cap, into {@link History#scratchCappedRoom}.
+     * Only the parts that grow: the count of entries filled.
+     */
+    private static int cappedGrowth(History h, int from, ForecastSettings st) {
+        int n = 0;
+        int last = h.size() - 1;
+        for (int c = 0; c < h.ceilingCount(); c++) {
+            int k = h.partColumn(h.ceilingId(c));
+            if (k < 0 || h.partKib(k, last) == History.ABSENT || !mayGrow(h, k, from, st.minGrowthBytes())) {
+                continue;
+            }
+            double rate = fit(h, k, from, h.scratchT, h.scratchY).growth(st);
+            if (rate > 0) {
+                h.scratchCappedRate[n] = rate;
+                h.scratchCappedRoom[n] = Math.max(0, h.ceilingBytes(c) - h.partLatestBytes(k));
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static Estimate estimate(Fit rest, Fit resident, Fit live, Levels now, ForecastSettings st,
-                                     boolean coarse, double longerHeapExpansion) {
+                                     boolean coarse, double longerHeapExpansion, History h, int capped) {
         Estimate e = new Estimate();
         double rR = rest.growth(st);
         double rL = live.span >= LIVE_MIN_SPAN_SECONDS ? live.growth(st) : 0;
         double rH = rL;
         Fit heapDriver = live;
-        if (now.ceilingsExceedLimit() && resident.growth(st) > rH) {
+        double residentGrowth = resident.growth(st);
+        if (now.ceilingsExceedLimit() && residentGrowth > rH) {
             // Max heap and the rest do not fit the limit: the heap growing into its max is then
             // enough for the kill, leak or not.
-            rH = resident.growth(st);
+            rH = residentGrowth;
             heapDriver = resident;
         }
         boolean heapBelowMax = now.heapResident >= 0 && (now.heapMax <= 0 || now.heapResident < now.heapMax);
         if (!heapBelowMax) {
             rH = 0;
+        }
+        double[] rate = h.scratchPieceRate;
+        double[] stop = h.scratchPieceStop;
+        int pieces = 3;
+        // A part the JVM caps grows to its cap and no further: past it the JVM throws an
+        // OutOfMemoryError of its own (direct buffer memory, Metaspace), which is the JVM's to
+        // report, not a kill. That share of the rest's growth stops at the part's room (measured:
+        // a 120 MiB step of direct buffers at 39 MiB/s, in the limit recommended for it with
+        // MaxDirectMemorySize above the step, "forecast" the limit in 12 s).
+        double ownAndCoupled = rR;
+        double cappedGrowth = 0;
+        for (int c = 0; c < capped; c++) {
+            double share = Math.min(ownAndCoupled, h.scratchCappedRate[c]);
+            if (share <= 0) {
+                break;
+            }
+            ownAndCoupled -= share;
+            cappedGrowth += share;
+            rate[pieces] = share;
+            stop[pieces] = h.scratchCappedRoom[c] / share;
+            pieces++;
         }
         // While the heap expands, part of what grows beside it is the expansion's own: the
         // collector's structures are sized by the committed heap (card table, mark bitmaps,
@@ -221,34 +272,39 @@ public final class Forecaster {
         // the short one: Serial expands in one step, and the pages it writes after it show in the rest
         // up to 1.5 s later (measured: 13 to 19 MiB, when the five samples of the short window saw the
         // heap flat after a 52 MiB step).
-        double heapRate = Math.max(Math.max(resident.growth(st), resident.netSlope > 0 ? resident.netSlope : 0),
+        double heapRate = Math.max(Math.max(residentGrowth, resident.netSlope > 0 ? resident.netSlope : 0),
                 longerHeapExpansion);
         double rX = 0;
         double coupledRoom = 0;
-        if (rR > 0 && heapRate > 0 && heapBelowMax && now.heapMax > 0) {
-            rX = Math.min(rR, HEAP_COUPLED_SHARE * heapRate);
+        if (ownAndCoupled > 0 && heapRate > 0 && heapBelowMax && now.heapMax > 0) {
+            rX = Math.min(ownAndCoupled, HEAP_COUPLED_SHARE * heapRate);
             coupledRoom = rX * (now.heapMax - now.heapResident) / heapRate;
         }
-        double rOwn = rR - rX;
-        double r = rOwn + rH;
+        double rOwn = ownAndCoupled - rX;
         // With nothing heading for the limit, the live data's growth (an OutOfMemoryError coming) is
         // what the confidence speaks of.
-        Fit driver = rH > rOwn ? heapDriver : rOwn > 0 ? rest : rL > 0 ? live : rest;
-        e.growth = r + rX;
+        Fit driver = rH > rOwn + cappedGrowth ? heapDriver : rOwn + cappedGrowth > 0 ? rest : rL > 0 ? live : rest;
+        e.growth = rOwn + rH + rX + cappedGrowth;
         e.heapExpansion = driver == resident && rH > 0;
         e.basis = driver.span;
         e.confidence = driver.confidence(st) * (now.limited ? 1 : st.unlimitedConfidence());
         e.secondsToLimit = Double.NaN;
         long limit = now.limit;
-        if (limit > 0 && (r > 0 || rX > 0)) {
+        if (limit > 0 && e.growth > 0) {
             if (now.unreclaimable >= limit) {
                 e.secondsToLimit = 0;
             } else {
                 // The heap stops at max heap: from then on only the rest's own growth moves the
                 // unreclaimable memory (and the live data filling max heap is an OutOfMemoryError,
-                // not a kill); what grew with the heap stops with it.
+                // not a kill); what grew with the heap stops with it, each capped part at its cap.
                 double heapRoom = now.heapMax > 0 ? Math.max(0, now.heapMax - now.heapResident) : Double.POSITIVE_INFINITY;
-                e.secondsToLimit = secondsToGap(limit - now.unreclaimable, rOwn, rH, heapRoom, rX, coupledRoom);
+                rate[0] = rOwn;
+                stop[0] = Double.POSITIVE_INFINITY;
+                rate[1] = rH;
+                stop[1] = rH > 0 ? heapRoom / rH : 0;
+                rate[2] = rX;
+                stop[2] = rX > 0 ? coupledRoom / rX : 0;
+                e.secondsToLimit = secondsToGap(limit - now.unreclaimable, rate, stop, pieces);
             }
         }
         // An estimate is only as good as how far it reaches beyond the data behind it: a rise seen
@@ -277,26 +333,34 @@ public final class Forecaster {
      * {@code coupledRoom}. NaN when it never gets there.
      */
     static double secondsToGap(double gap, double rOwn, double rH, double heapRoom, double rX, double coupledRoom) {
-        double heapStop = rH > 0 ? heapRoom / rH : Double.POSITIVE_INFINITY;
-        double coupledStop = rX > 0 ? coupledRoom / rX : Double.POSITIVE_INFINITY;
+        double[] rate = {rOwn, rH, rX};
+        double[] stop = {Double.POSITIVE_INFINITY, rH > 0 ? heapRoom / rH : 0, rX > 0 ? coupledRoom / rX : 0};
+        return secondsToGap(gap, rate, stop, 3);
+    }
+
+    /**
+     * Seconds until growth pieces that each go on at {@code rate[i]} until {@code stop[i]} seconds
+     * from now have added {@code gap} together. NaN when they stop short of it.
+     */
+    static double secondsToGap(double gap, double[] rate, double[] stop, int pieces) {
         double t = 0;
         double grown = 0;
         while (true) {
-            double rate = Math.max(0, rOwn) + (t < heapStop ? Math.max(0, rH) : 0) + (t < coupledStop ? Math.max(0, rX) : 0);
+            double sum = 0;
             double next = Double.POSITIVE_INFINITY;
-            if (heapStop > t) {
-                next = heapStop;
+            for (int i = 0; i < pieces; i++) {
+                if (rate[i] > 0 && stop[i] > t) {
+                    sum += rate[i];
+                    next = Math.min(next, stop[i]);
+                }
             }
-            if (coupledStop > t && coupledStop < next) {
-                next = coupledStop;
-            }
-            if (rate <= 0) {
+            if (sum <= 0) {
                 return Double.NaN;
             }
-            if (next == Double.POSITIVE_INFINITY || grown + rate * (next - t) >= gap) {
-                return t + (gap - grown) / rate;
+            if (next == Double.POSITIVE_INFINITY || grown + sum * (next - t) >= gap) {
+                return t + (gap - grown) / sum;
             }
-            grown += rate * (next - t);
+            grown += sum * (next - t);
             t = next;
         }
     }
@@ -342,8 +406,7 @@ public final class Forecaster {
             // rise towards zero as committed memory is touched, the growth of another part.
             // Every part of the page-cache group: the cgroup's active file pages, or, watching the
             // process (Snapshot.watchesProcess), its mapped files.
-            if (PartCatalogue.PAGE_CACHE.equals(PartCatalogue.group(id)) || History.COMMITTED_NOT_RESIDENT.equals(id)
-                    || History.HEAP_UNTOUCHED.equals(id)) {
+            if (PartCatalogue.PAGE_CACHE.equals(PartCatalogue.group(id)) || PartCatalogue.isResidencyCorrection(id)) {
                 continue;
             }
             double rate = fit(h, k, from, h.scratchT, h.scratchY).growth(st);

@@ -39,10 +39,6 @@ public final class History {
     /** The reconciler's id of the active page cache part (reclaimable, see {@link Forecaster}). */
     static final String ACTIVE_PAGE_CACHE = "activePageCache";
 
-    /** The reconciler's id of the correction for committed memory that is not resident. */
-    static final String COMMITTED_NOT_RESIDENT = PartCatalogue.COMMITTED_NOT_RESIDENT;
-    static final String HEAP_UNTOUCHED = PartCatalogue.HEAP_UNTOUCHED;
-
     private final int capacity;
     private final long[] time;
     private final long[] workingSet;
@@ -75,11 +71,26 @@ public final class History {
     private long[] partLatest = new long[8];
     private int partCount;
 
+    /**
+     * Parts a JVM flag caps ({@link #setCeiling}): direct buffers at MaxDirectMemorySize, metaspace
+     * at MaxMetaspaceSize, the code cache at ReservedCodeCacheSize. At most {@link #MAX_CEILINGS}.
+     */
+    static final int MAX_CEILINGS = 4;
+    private final String[] ceilingIds = new String[MAX_CEILINGS];
+    private final long[] ceilingBytes = new long[MAX_CEILINGS];
+    private int ceilingCount;
+
     // Scratch for the forecaster: one thread owns a history, and lending it these arrays lets a
     // forecast allocate almost nothing beyond its result.
     double[] scratchT = new double[0];
     double[] scratchY = new double[0];
     double[] scratchPairs = new double[0];
+    /** Per capped part over the window being fitted: its growth rate, and its room to the cap. */
+    final double[] scratchCappedRate = new double[MAX_CEILINGS];
+    final double[] scratchCappedRoom = new double[MAX_CEILINGS];
+    /** The growth pieces {@link Forecaster#secondsToGap} walks: rate and when it stops. */
+    final double[] scratchPieceRate = new double[MAX_CEILINGS + 3];
+    final double[] scratchPieceStop = new double[MAX_CEILINGS + 3];
 
     /** Slot of the oldest sample. */
     private int start;
@@ -184,7 +195,7 @@ public final class History {
                 partLabels[k] = part.label() == null ? part.id() : part.label();
                 partKib[k][i] = toKib(part.bytes());
                 partLatest[k] = part.bytes();
-                if ((COMMITTED_NOT_RESIDENT.equals(part.id()) || HEAP_UNTOUCHED.equals(part.id())) && part.bytes() < 0) {
+                if (PartCatalogue.isResidencyCorrection(part.id()) && part.bytes() < 0) {
                     notResident -= part.bytes();
                 }
             }
@@ -215,6 +226,46 @@ public final class History {
             return -1;
         }
         return Math.max(0, committed - notResident);
+    }
+
+    /**
+     * The most a part can reach, where the JVM enforces a cap: past it the JVM throws an
+     * OutOfMemoryError of its own rather than growing the part, so the forecast stops the part's
+     * growth there. A later call for the same id replaces the cap; a cap of 0 or less removes it.
+     */
+    public void setCeiling(String partId, long bytes) {
+        if (partId == null) {
+            return;
+        }
+        for (int c = 0; c < ceilingCount; c++) {
+            if (ceilingIds[c].equals(partId)) {
+                if (bytes > 0) {
+                    ceilingBytes[c] = bytes;
+                } else {
+                    ceilingCount--;
+                    ceilingIds[c] = ceilingIds[ceilingCount];
+                    ceilingBytes[c] = ceilingBytes[ceilingCount];
+                }
+                return;
+            }
+        }
+        if (bytes > 0 && ceilingCount < MAX_CEILINGS) {
+            ceilingIds[ceilingCount] = partId;
+            ceilingBytes[ceilingCount] = bytes;
+            ceilingCount++;
+        }
+    }
+
+    int ceilingCount() {
+        return ceilingCount;
+    }
+
+    String ceilingId(int c) {
+        return ceilingIds[c];
+    }
+
+    long ceilingBytes(int c) {
+        return ceilingBytes[c];
     }
 
     /** Forgets every sample (the part columns stay, empty). */

@@ -71,6 +71,27 @@ final class RobustSlope {
         return rises;
     }
 
+    /**
+     * The largest share of the series' rise (the sum of its rising steps) that any {@code run}
+     * consecutive steps carry: 1 when one jump made all of it, about {@code run / (n - 1)} for
+     * steady growth; 0 when the series never rises.
+     */
+    static double largestRunShare(double[] y, int n, int run) {
+        double total = 0;
+        double inRun = 0;
+        double largest = 0;
+        for (int i = 1; i < n; i++) {
+            double rise = Math.max(0, y[i] - y[i - 1]);
+            total += rise;
+            inRun += rise;
+            if (i > run) {
+                inRun -= Math.max(0, y[i - run] - y[i - run - 1]);
+            }
+            largest = Math.max(largest, inRun);
+        }
+        return total > 0 ? largest / total : 0;
+    }
+
     /** The median of {@code a[0..n)}, reordering it; {@code NaN} when empty. */
     static double median(double[] a, int n) {
         if (n == 0) {

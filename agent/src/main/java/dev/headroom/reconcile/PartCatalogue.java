@@ -43,6 +43,14 @@ public final class PartCatalogue {
     }
 
     /** A group's title for a person, e.g. {@code "Page cache"}. */
+    /**
+     * Whether the part corrects committed memory down to what is resident (negative): not memory
+     * of its own, and it rises toward zero as committed memory is touched, the growth of another part.
+     */
+    public static boolean isResidencyCorrection(String id) {
+        return COMMITTED_NOT_RESIDENT.equals(id) || HEAP_UNTOUCHED.equals(id);
+    }
+
     public static String groupTitle(String group) {
         return switch (group) {
             case JVM -> "JVM";

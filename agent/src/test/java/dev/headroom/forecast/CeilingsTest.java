@@ -165,4 +165,52 @@ class CeilingsTest {
         // What grows with the heap ends at 4 s (52 MiB grown); the heap alone does the other 48 MiB in 4.8 s.
         assertEquals(8.8, Forecaster.secondsToGap(100 * MIB, 0, 10 * MIB, 500 * MIB, 3 * MIB, 12 * MIB), 1e-9);
     }
+
+    /**
+     * Direct buffers rising from 20 to 140 MiB at 40 MiB/s (a batch loaded at start-up, touched on a
+     * busy machine), then held, beside a 200 MiB heap and 60 MiB of the rest; 500 ms samples.
+     * {@code capMib} is MaxDirectMemorySize, 0 for none known.
+     */
+    private static FakeRun directStep(long capMib) {
+        FakeRun run = new FakeRun();
+        if (capMib > 0) {
+            run.history.setCeiling("directBuffers", capMib * MIB);
+        }
+        for (int i = 0; i < 40; i++) {
+            double t = i * 0.5;
+            double direct = t < 4 ? 20 : Math.min(140, 20 + 40 * (t - 4));
+            run.add(FakeTick.at(t).heap(20 * MIB, 100 * MIB, 200 * MIB, 256 * MIB).gcCount(1 + i)
+                    .part("metaspace", 30 * MIB).part("nativeUntracked", 30 * MIB)
+                    .part("directBuffers", (long) (direct * MIB)));
+        }
+        return run;
+    }
+
+    @Test
+    void aPartGrowingToTheCapTheJvmSetsItIsNoKill() {
+        // MaxDirectMemorySize=160m: the buffers can add 20 MiB more at most, far below the limit.
+        FakeRun capped = directStep(160);
+        assertTrue(capped.due(Decision.Action.WARN).isEmpty(), capped.transcript());
+        // The same growth without a cap known is forecast as it climbs: the test can fail.
+        FakeRun uncapped = directStep(0);
+        assertFalse(uncapped.due(Decision.Action.WARN).isEmpty(), uncapped.transcript());
+    }
+
+    @Test
+    void aCapAboveTheLimitLeavesTheLeakForecast() {
+        FakeRun run = directStep(2048);
+        assertFalse(run.due(Decision.Action.WARN).isEmpty(), run.transcript());
+    }
+
+    @Test
+    void eachGrowthPieceStopsAtItsOwnTime() {
+        // 100 MiB to go: 1 MiB/s of its own, 20 MiB/s for 2 s and 10 MiB/s for 4 s: 84 MiB by 4 s, the
+        // other 16 MiB at 1 MiB/s.
+        double[] rate = {1 * MIB, 20 * MIB, 10 * MIB};
+        double[] stop = {Double.POSITIVE_INFINITY, 2, 4};
+        assertEquals(20, Forecaster.secondsToGap(100 * MIB, rate, stop, 3), 1e-9);
+        // Nothing of its own: they stop 20 MiB short.
+        rate[0] = 0;
+        assertTrue(Double.isNaN(Forecaster.secondsToGap(100 * MIB, rate, stop, 3)));
+    }
 }

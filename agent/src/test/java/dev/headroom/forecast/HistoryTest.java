@@ -17,6 +17,25 @@ class HistoryTest {
     }
 
     @Test
+    void aCeilingIsReplacedByALaterOneAndRemovedByZero() {
+        History h = new History(5);
+        h.setCeiling("directBuffers", 100 * MIB);
+        h.setCeiling("metaspace", -1);
+        h.setCeiling("codeCache", 240 * MIB);
+        h.setCeiling("directBuffers", 50 * MIB);
+        assertEquals(2, h.ceilingCount());
+        assertEquals("directBuffers", h.ceilingId(0));
+        assertEquals(50 * MIB, h.ceilingBytes(0));
+        h.setCeiling("directBuffers", 0);
+        assertEquals(1, h.ceilingCount());
+        assertEquals("codeCache", h.ceilingId(0));
+        for (int i = 0; i < 10; i++) {
+            h.setCeiling("part" + i, MIB);
+        }
+        assertEquals(History.MAX_CEILINGS, h.ceilingCount(), "at most a few: one a capped kind of JVM memory");
+    }
+
+    @Test
     void aFullRingKeepsTheLatestSamplesOldestFirst() {
         History h = new History(5);
         for (int i = 0; i < 12; i++) {

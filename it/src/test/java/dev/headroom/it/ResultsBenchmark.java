@@ -27,7 +27,6 @@ public final class ResultsBenchmark {
         List<String> rows = new ArrayList<>();
         List<Scenario> all = new ArrayList<>(Scenario.growingOnes());
         all.addAll(Scenario.healthyOnes());
-        all.addAll(Scenario.notYetQuiet());
         all.addAll(Scenario.healthyServices());
         for (Scenario s : all) {
             System.err.println("== " + s.name());

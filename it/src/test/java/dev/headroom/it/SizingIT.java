@@ -49,17 +49,17 @@ class SizingIT {
     }
 
     /**
-     * The healthy sawtooth and a growing app that reaches a steady peak. The spike that recovers is
-     * measured in docs/sizing.md but not asserted here: on a loaded machine its 150 MiB takes seconds
-     * to touch, and the forecast reads that as growth and warns at any limit (a forecast false alarm,
-     * not a sizing one; OomKillIT holds the forecast to quiet on spikes).
+     * The healthy sawtooth, a growing app that reaches a steady peak, and a spike of direct buffers
+     * that is given back: each must fit its recommendation without a word.
      */
     static List<App> apps() {
         return List.of(
                 new App("GC sawtooth", "dev.headroom.samples.GcSawtooth", List.of("150", "200", "10"),
                         List.of("-XX:MaxRAMPercentage=80"), 512),
                 new App("direct-buffer step to a steady peak", "dev.headroom.samples.WorkingSetStep",
-                        List.of("120", "3", "5", "20"), List.of("-Xmx256m"), 512));
+                        List.of("120", "3", "5", "20"), List.of("-Xmx256m"), 512),
+                new App("spike that recovers", "dev.headroom.samples.SpikeThenRecover",
+                        List.of("150", "2", "9"), List.of("-XX:MaxRAMPercentage=50"), 512));
     }
 
     @BeforeAll
@@ -85,16 +85,12 @@ class SizingIT {
                 + sized.eventsText() + "\nstderr:\n" + sized.stderr;
         assertEquals(0, sized.exit, context);
         assertEquals(0, sized.oomKills, context);
-        // The size holds: no kill, and the working set never near the warning share. A forecast of a
-        // ramp to the peak (the direct-buffer step at 39 MiB/s: "limit forecast in 12 s", seen in 1 of
-        // 2 quiet CI runs) is the forecast's judgement of a step, not of the size (issue 11, open):
-        // held to a forecast-only warning, never critical, and printed.
-        for (JsonNode alert : sized.alerts()) {
-            assertEquals("warning", alert.path("event").asText(), context);
-            assertTrue(alert.path("reasons").get(0).asText().startsWith("limit forecast"), context);
-            assertTrue(alert.path("workingSetBytes").asLong() < 0.85 * r.limitBytes, context);
-        }
-        System.out.println(app + " at its recommended limit: " + sized.alerts().size() + " forecast warning(s)");
+        // The size holds: no kill, and not a word from the agent. The recommended flags cap direct
+        // buffers above their peak, and a part the JVM caps grows only to its cap: a step to that
+        // peak is no kill coming, however slowly a loaded machine touches it (before the forecast
+        // knew the caps, the direct-buffer step at 39 MiB/s "forecast the limit in 12 s" in 1 of 2
+        // CI runs, and the spike, taking 5 s to touch, "in 15 s").
+        assertEquals(List.of(), sized.alerts(), context);
 
         Run tight = runSample(app, r.flags, peak * 9 / 10, dir.resolve("below-peak"));
         assertTrue(tight.exit == 137 || !tight.alerts().isEmpty(),

@@ -190,7 +190,7 @@ public final class HtmlReport {
      * It can never be what grew.
      */
     private static boolean isCorrection(String id, long latest) {
-        return id.equals(PartCatalogue.COMMITTED_NOT_RESIDENT) || id.equals(PartCatalogue.HEAP_UNTOUCHED) || latest < 0;
+        return PartCatalogue.isResidencyCorrection(id) || latest < 0;
     }
 
     static long startMillis(Run run) {
