@@ -149,22 +149,20 @@ class PublishMicrometerRegistriesIT {
 
     /**
      * Issue 11: a healthy service started beside the OpenTelemetry agent (whose own start-up grows
-     * heap, metaspace and native memory for seconds) is never critical and gets no heap dump.
-     * Watched for 30 snapshots, one a second, after the meters reached the export. That it also
-     * raises no warning is not yet true: the merged model still reads the start-up's native growth
-     * as a trend (measured: one warning, "limit forecast in 50 s", native not tracked +5 MB/s,
-     * confidence 0.52; docs/results.md). That is the open part of issue 11, printed here, not hidden.
+     * heap, metaspace and native memory for seconds) raises no warning, is never critical and gets
+     * no heap dump. Watched for 30 snapshots, one a second, after the meters reached the export.
+     * (Before the forecast told growth that levels off from a leak: one warning in each of 2 CI
+     * runs, "limit forecast in 50 s", native not tracked +5 MB/s, confidence 0.52.)
      */
     @Test
-    void aHealthyServiceBesideTheOpenTelemetryAgentIsNeverCriticalAndGetsNoHeapDump() throws Exception {
+    void aHealthyServiceBesideTheOpenTelemetryAgentRaisesNoAlarm() throws Exception {
         Path log = work.resolve("events.jsonl");
         otelRun(true, "headroom", run -> {
             List<JsonNode> events = new EventLogFile(log).awaitEvents(
                     e -> EventLogFile.count(e, "snapshot") >= 30, Duration.ofSeconds(120), null);
+            assertEquals(0, EventLogFile.count(events, "warning"), "a healthy service: no warning: " + events);
             assertEquals(0, EventLogFile.count(events, "critical"), "a healthy service: nothing critical: " + events);
             assertEquals(0, EventLogFile.count(events, "heapDump"), "a healthy service: no heap dump: " + events);
-            System.out.println("healthy beside the OpenTelemetry agent: " + EventLogFile.count(events, "warning")
-                    + " warning event(s) in 30 snapshots (issue 11 wants 0)");
         });
     }
 
