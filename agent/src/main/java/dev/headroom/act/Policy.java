@@ -32,7 +32,9 @@ import java.util.Set;
  *       while at least twice its expected time remains even when the forecast falls one expected
  *       dump time faster than one interval a tick; the time is counted to the limit less the next
  *       step the unreclaimable memory may take (the largest recent rise, or the heap committed but
- *       not yet touched, whichever is larger);</li>
+ *       not yet touched, whichever is larger); a forecast whose growth is young waits until it has
+ *       been seen a third of the time left (all of it while the JVM warms up, {@link WarmUp}),
+ *       unless so little is left that waiting would cost the evidence;</li>
  *   <li>the live heap forecast to fill max heap within the horizon when max heap, not the limit, is
  *       the heap's ceiling: {@code WARNING} (an OutOfMemoryError, not a kill, is coming);</li>
  *   <li>kernel counters (see {@link PressureSignals}).</li>
@@ -79,6 +81,9 @@ public final class Policy {
     static final double CONFIRM_ABOVE_SECONDS = 30;
     /** How far past the time its growth has been seen a forecast may speak: as the forecaster's shortest windows. */
     static final double REACH_PER_AGE = 3;
+    /** ... and while the JVM warms up ({@link WarmUp}): no further than it has been seen. */
+    static final double WARM_UP_REACH_PER_AGE = 1;
+    private final WarmUp warmUp = new WarmUp();
 
     /** Heap dumps this policy has asked for so far. */
     public int dumpsTaken() {
@@ -141,11 +146,17 @@ public final class Policy {
         // it has its own seconds behind it, not the flat stretch before, which the forecaster's
         // windows count as data. Unless too little time is left to wait: a kill soon, or a dump that
         // needs the time.
+        // While the JVM warms up (WarmUp), growth at a leak's pace is as often the start's own, which
+        // stops: there a forecast reaches no further than its growth has been seen, from the start of
+        // the watch too, and only the dump's time is too little to wait for.
         double dumpMargin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
+        boolean warming = jvm != null && warmUp.add(now, jvm.classesLoadedTotal(), jvm.compilationMillis());
         boolean unconfirmed = false;
-        if (credible && !receding && f.secondsToLimit() > Math.max(CONFIRM_ABOVE_SECONDS, 3 * dumpMargin)) {
+        if (credible && !receding
+                && f.secondsToLimit() > (warming ? 3 * dumpMargin : Math.max(CONFIRM_ABOVE_SECONDS, 3 * dumpMargin))) {
             double age = killTrack.ageSeconds();
-            unconfirmed = age < killTrack.historySeconds() / 2 && f.secondsToLimit() > REACH_PER_AGE * age;
+            unconfirmed = warming ? !(f.secondsToLimit() <= WARM_UP_REACH_PER_AGE * age)
+                    : age < killTrack.historySeconds() / 2 && f.secondsToLimit() > REACH_PER_AGE * age;
         }
         // A forecast standing on hours of data may speak hours ahead; one drawn from seconds only
         // within the horizon (its confidence already falls with how far it reaches past its data).

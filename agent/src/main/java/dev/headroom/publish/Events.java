@@ -155,6 +155,9 @@ public final class Events {
         bytes(json, "heapAfterGcBytes", dev.headroom.reconcile.SizingPeaks.heapAfterGc(j));
         bytes(json, "threads", j.threadCount());
         bytes(json, "loadedClasses", j.loadedClasses());
+        // The start-up's pace (the policy's WarmUp): classes loaded and JIT time, both since the JVM started.
+        bytes(json, "classesLoadedTotal", j.classesLoadedTotal());
+        bytes(json, "compilationMillis", j.compilationMillis());
         bytes(json, "gcCount", j.gcCount());
         bytes(json, "gcTimeMillis", j.gcTimeMillis());
         for (BufferPoolUsage pool : j.bufferPools()) {

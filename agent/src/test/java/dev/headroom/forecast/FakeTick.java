@@ -48,6 +48,8 @@ public final class FakeTick {
     private long dirty;
     private long inactiveFile;
     private long refaults = -1;
+    private long classesLoadedTotal = -1;
+    private long compilationMillis = -1;
 
     private FakeTick(long epochMillis) {
         this.epochMillis = epochMillis;
@@ -80,6 +82,13 @@ public final class FakeTick {
         this.heapCommitted = committed;
         this.heapMax = max;
         return part("heap", "Java heap (committed)", "jvm", committed);
+    }
+
+    /** The JVM's start-up counters: classes loaded and JIT time since it started. */
+    public FakeTick startUp(long classesLoadedTotal, long compilationMillis) {
+        this.classesLoadedTotal = classesLoadedTotal;
+        this.compilationMillis = compilationMillis;
+        return this;
     }
 
     public FakeTick gcCount(long count) {
@@ -185,7 +194,7 @@ public final class FakeTick {
                     new MemoryPoolUsage("G1 Old Gen", true, oldUsed, oldUsed, heapMax, gcCount > 0 ? oldUsed : -1),
                     new MemoryPoolUsage("Metaspace", false, 40 * MIB, 41 * MIB, -1, -1));
             jvm = new JvmMemory(edenUsed + oldUsed, heapCommitted, heapMax, pools, List.of(), 20, 1 << 20, 5000,
-                    gcCount, gcCount * 3, null);
+                    gcCount, gcCount * 3, null, null, classesLoadedTotal, compilationMillis);
         }
         Snapshot s = new Snapshot(epochMillis, cgroup, limit, limited ? "memory.max" : "host memory", ws,
                 limited ? 64L << 30 : limit, ProcessMemory.UNKNOWN, jvm);

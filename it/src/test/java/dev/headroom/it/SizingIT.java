@@ -111,15 +111,10 @@ class SizingIT {
         String context = "recommended " + r.limitBytes / MIB + " MiB " + r.flags + "; events:\n" + sized.eventsText();
         assertEquals(0, sized.oomKills, context);
         assertTrue(sized.served, "the service answered its load: " + context);
-        // Once started, not a word. During Spring Boot's start the forecast may project the start-up
-        // ramp (measured: 1.8 MiB/s, "limit forecast in 170 s" at confidence 0.52 in 373 MiB): that is
-        // the forecast's judgement of a ramp, not the size, so it is held to this: a forecast only, and
-        // the working set never near the warning share.
-        for (JsonNode alert : sized.alerts()) {
-            assertTrue(ScenarioRun.millis(alert) < sized.servedAtMillis(), "no alert once started: " + context);
-            assertTrue(alert.path("reasons").get(0).asText().startsWith("limit forecast"), context);
-            assertTrue(alert.path("workingSetBytes").asLong() < 0.85 * r.limitBytes, context);
-        }
+        // Not a word, the start included: Spring Boot's start grows memory at up to 30 MiB/s for 5 s
+        // while its classes load, which the policy knows for a warm-up (WarmUp; before it, "limit
+        // forecast in 9 s" warned on 2 of 2 runs at this limit).
+        assertEquals(List.of(), sized.alerts(), context);
 
         Run tight = runSpring(r.flags, peak * 9 / 10, dir.resolve("below-peak"), true);
         assertTrue(tight.oomKills > 0 || tight.exit == 137 || !tight.alerts().isEmpty(),
@@ -144,9 +139,8 @@ class SizingIT {
         return new Recommended(Long.parseLong(limit.group(1)) * MIB, List.of(flags.group(1).split(" ")), text);
     }
 
-    /** @param servedAtMillis when the service first answered (it had started), MAX_VALUE if never */
-    record Run(int exit, long oomKills, Path log, List<JsonNode> events, String stderr, boolean served,
-               long servedAtMillis) {
+    /** @param served whether the service answered its load (it had started) */
+    record Run(int exit, long oomKills, Path log, List<JsonNode> events, String stderr, boolean served) {
 
         List<JsonNode> alerts() {
             List<JsonNode> out = new ArrayList<>();
@@ -190,7 +184,7 @@ class SizingIT {
                     app.args().toArray(String[]::new));
             int exit = jvmProcess.waitFor(120);
             return new Run(exit, cgroup.oomKills(), log, Files.exists(log) ? new EventLogFile(log).events() : List.of(),
-                    jvmProcess.stderrText(), false, Long.MAX_VALUE);
+                    jvmProcess.stderrText(), false);
         }
     }
 
@@ -209,7 +203,6 @@ class SizingIT {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         boolean served = false;
-        long servedAt = Long.MAX_VALUE;
         int exit;
         long kills;
         try (MemoryCgroup cgroup = MemoryCgroup.create(limitBytes)) {
@@ -224,7 +217,6 @@ class SizingIT {
                         Thread.sleep(250);
                     }
                 }
-                servedAt = served ? System.currentTimeMillis() : Long.MAX_VALUE;
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
                 int requests = 0;
                 while (served && service.process.isAlive() && System.nanoTime() < end && !(untilAlert && alerted(log))) {
@@ -241,8 +233,7 @@ class SizingIT {
             exit = service.process.exitValue();
             kills = cgroup.oomKills();
         }
-        return new Run(exit, kills, log, Files.exists(log) ? new EventLogFile(log).events() : List.of(), "", served,
-                servedAt);
+        return new Run(exit, kills, log, Files.exists(log) ? new EventLogFile(log).events() : List.of(), "", served);
     }
 
     private static boolean alerted(Path log) throws IOException {

@@ -8,6 +8,9 @@ import java.util.List;
  * @param threadStackSizeBytes the default Java thread stack size ({@code -Xss}/{@code ThreadStackSize})
  * @param nmt                  the NMT summary, {@code null} when NMT is off or was not read this tick
  * @param agent                what the agent itself holds ({@link AgentFootprint#NONE} when not measured)
+ * @param classesLoadedTotal   classes loaded since the JVM started, unloaded ones counted too (a rate of
+ *                             loading, where {@code loadedClasses} is what is loaded now)
+ * @param compilationMillis    the JIT compilers' time so far, summed over their threads
  */
 public record JvmMemory(
         long heapUsed,
@@ -21,7 +24,9 @@ public record JvmMemory(
         long gcCount,
         long gcTimeMillis,
         NmtSummary nmt,
-        AgentFootprint agent) {
+        AgentFootprint agent,
+        long classesLoadedTotal,
+        long compilationMillis) {
 
     public JvmMemory {
         pools = List.copyOf(pools);
@@ -54,6 +59,14 @@ public record JvmMemory(
             return -1;
         }
         return Math.min(untouched, heapCommitted);
+    }
+
+    /** A reading without the JVM's start-up counters. */
+    public JvmMemory(long heapUsed, long heapCommitted, long heapMax, List<MemoryPoolUsage> pools,
+                     List<BufferPoolUsage> bufferPools, int threadCount, long threadStackSizeBytes, long loadedClasses,
+                     long gcCount, long gcTimeMillis, NmtSummary nmt, AgentFootprint agent) {
+        this(heapUsed, heapCommitted, heapMax, pools, bufferPools, threadCount, threadStackSizeBytes, loadedClasses,
+                gcCount, gcTimeMillis, nmt, agent, -1, -1);
     }
 
     /** A reading without the agent's own figures (fixtures, the {@code inspect} command before it measures itself). */

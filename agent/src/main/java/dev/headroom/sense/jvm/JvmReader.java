@@ -2,6 +2,7 @@ package dev.headroom.sense.jvm;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -11,6 +12,7 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * What the JVM says of its own memory, through its MXBeans. The beans are looked up once; {@link #read} only asks
@@ -30,6 +32,8 @@ public final class JvmReader {
     private final BufferPoolMXBean[] bufferPools;
     private final ThreadMXBean threads;
     private final ClassLoadingMXBean classLoading;
+    /** {@code null} without a JIT or where it keeps no time (the bean's own test). */
+    private final CompilationMXBean compilation;
     private final GarbageCollectorMXBean[] collectors;
     private final JvmFlags flags;
     private AgentFootprint agent = AgentFootprint.NONE;
@@ -44,6 +48,7 @@ public final class JvmReader {
         ThreadMXBean threadBean = null;
         ClassLoadingMXBean classBean = null;
         GarbageCollectorMXBean[] gcBeans = null;
+        CompilationMXBean compilationBean = null;
         try {
             memoryBean = ManagementFactory.getMemoryMXBean();
         } catch (RuntimeException | LinkageError e) {
@@ -70,6 +75,12 @@ public final class JvmReader {
             // loaded classes -1
         }
         try {
+            CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+            compilationBean = bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
+        } catch (RuntimeException | LinkageError e) {
+            // compilation time -1
+        }
+        try {
             gcBeans = ManagementFactory.getGarbageCollectorMXBeans().toArray(new GarbageCollectorMXBean[0]);
         } catch (RuntimeException | LinkageError e) {
             // gc counters -1
@@ -80,6 +91,7 @@ public final class JvmReader {
         this.bufferPools = bufferBeans;
         this.threads = threadBean;
         this.classLoading = classBean;
+        this.compilation = compilationBean;
         this.collectors = gcBeans;
         this.flags = JvmFlags.read(VmOptions.platform(), collectorNames(gcBeans));
     }
@@ -131,7 +143,9 @@ public final class JvmReader {
                 gcCount,
                 gcTimeMillis(),
                 nmtOrNull,
-                agent);
+                agent,
+                classesLoadedTotal(),
+                compilationMillis());
     }
 
     /**
@@ -212,8 +226,21 @@ public final class JvmReader {
     }
 
     private long loadedClasses() {
+        return classLoading == null ? -1 : ask(classLoading::getLoadedClassCount);
+    }
+
+    private long classesLoadedTotal() {
+        return classLoading == null ? -1 : ask(classLoading::getTotalLoadedClassCount);
+    }
+
+    private long compilationMillis() {
+        return compilation == null ? -1 : ask(compilation::getTotalCompilationTime);
+    }
+
+    /** One counter of a bean; {@code -1} when the bean fails. */
+    private static long ask(LongSupplier counter) {
         try {
-            return classLoading == null ? -1 : classLoading.getLoadedClassCount();
+            return counter.getAsLong();
         } catch (RuntimeException e) {
             return -1;
         }
