@@ -155,6 +155,7 @@ public final class Policy {
         if (credible && !receding
                 && f.secondsToLimit() > (warming ? 3 * dumpMargin : Math.max(CONFIRM_ABOVE_SECONDS, 3 * dumpMargin))) {
             double age = killTrack.ageSeconds();
+            // Written so that an unknown age (NaN) holds the forecast back while warming up.
             unconfirmed = warming ? !(f.secondsToLimit() <= WARM_UP_REACH_PER_AGE * age)
                     : age < killTrack.historySeconds() / 2 && f.secondsToLimit() > REACH_PER_AGE * age;
         }

@@ -12,7 +12,6 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * What the JVM says of its own memory, through its MXBeans. The beans are looked up once; {@link #read} only asks
@@ -225,22 +224,27 @@ public final class JvmReader {
         }
     }
 
+    // Three plain calls, not one helper taking a method reference: a bound reference is an object
+    // made on every tick, in code that stays interpreted.
     private long loadedClasses() {
-        return classLoading == null ? -1 : ask(classLoading::getLoadedClassCount);
+        try {
+            return classLoading == null ? -1 : classLoading.getLoadedClassCount();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private long classesLoadedTotal() {
-        return classLoading == null ? -1 : ask(classLoading::getTotalLoadedClassCount);
+        try {
+            return classLoading == null ? -1 : classLoading.getTotalLoadedClassCount();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private long compilationMillis() {
-        return compilation == null ? -1 : ask(compilation::getTotalCompilationTime);
-    }
-
-    /** One counter of a bean; {@code -1} when the bean fails. */
-    private static long ask(LongSupplier counter) {
         try {
-            return counter.getAsLong();
+            return compilation == null ? -1 : compilation.getTotalCompilationTime();
         } catch (RuntimeException e) {
             return -1;
         }
