@@ -9,6 +9,7 @@ import dev.headroom.act.Level;
 import dev.headroom.act.NmtEvidence;
 import dev.headroom.act.Policy;
 import dev.headroom.act.PolicySettings;
+import dev.headroom.act.SamplingCadence;
 import dev.headroom.act.Relief;
 import dev.headroom.act.flight.FlightFile;
 import dev.headroom.act.flight.EndCause;
@@ -104,6 +105,10 @@ final class AgentRuntime implements Runnable {
     private long lastFootprint;
     private long footprintEvery = FOOTPRINT_FIRST_MILLIS;
     private final RewriteCadence flightCadence = RewriteCadence.defaults();
+    private final SamplingCadence cadence = new SamplingCadence();
+    /** Ticks that only looked at the cgroup's usage, and those that read everything (self-measure). */
+    private long quickTicks;
+    private long fullTicks;
     /** Volatile: the evidence thread writes events too. */
     private volatile boolean eventLogFailed;
     private IsolatedWriter evidenceWork;
@@ -477,7 +482,7 @@ final class AgentRuntime implements Runnable {
                 if (eventsChanged && System.nanoTime() - last >= earlyGapNanos) {
                     eventsChanged = false;
                     last = System.nanoTime();
-                    tick();
+                    tick(true);
                     continue;
                 }
                 LockSupport.parkNanos(eventsChanged ? Math.min(wait, earlyGapNanos) : wait);
@@ -488,7 +493,7 @@ final class AgentRuntime implements Runnable {
                 // missed ticks rather than run them back to back.
                 next = System.nanoTime();
             }
-            tick();
+            tick(false);
         }
     }
 
@@ -515,10 +520,20 @@ final class AgentRuntime implements Runnable {
         }
     }
 
-    /** One sampling tick; every failure inside is caught so the next tick runs. */
-    void tick() {
+    /**
+     * One sampling tick; every failure inside is caught so the next tick runs. Far from the limit
+     * and steady it only looks at the cgroup's usage ({@link SamplingCadence}); a notice of the
+     * kernel's (v2 memory.events changed) always reads everything.
+     */
+    void tick(boolean notice) {
         try {
             long now = System.currentTimeMillis();
+            if (!notice && options.quickTicks() && cadence.calm()
+                    && !cadence.fullDue(now, sensor.quickUsageBytes())) {
+                quickTicks++;
+                return;
+            }
+            fullTicks++;
             boolean nmtDue = now - lastNmtRead >= options.nmtEveryMillis();
             if (nmtDue) {
                 lastNmtRead = now;
@@ -533,6 +548,7 @@ final class AgentRuntime implements Runnable {
             measure(now, snapshot, breakdown);
             Forecast forecast = Forecaster.forecast(history, forecastSettings);
             Decision decision = policy.decide(forecast, snapshot, breakdown);
+            cadence.fullTaken(snapshot, forecast, decision, options.policy().warnShare());
 
             // Last words first: if the kill comes during the dump, the flight file already says why.
             lastWords(snapshot, breakdown, forecast, decision);
@@ -546,12 +562,17 @@ final class AgentRuntime implements Runnable {
             publishers.tick(reading);
             if (now - lastSnapshotEvent >= options.snapshotEveryMillis() || decision.changed()) {
                 lastSnapshotEvent = now;
+                long quick = quickTicks;
+                long full = fullTicks;
                 write(now, "snapshot", json -> {
                     Events.snapshot(json, snapshot, breakdown);
                     Events.forecast(json, forecast, decision.level());
+                    Events.ticks(json, quick, full);
                 });
             }
         } catch (RuntimeException | LinkageError e) {
+            // A tick that failed found nothing calm: the next ones read everything.
+            cadence.fullTaken(null, null, null, 0);
             problems.report("tick", "a tick failed: " + e + where(e));
         }
     }

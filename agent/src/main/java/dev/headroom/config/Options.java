@@ -9,6 +9,8 @@ import java.util.Map;
  * The agent's effective configuration, immutable. Built by {@link OptionsParser}; every key is
  * documented in {@link Key} and docs/configuration.md.
  *
+ * @param quickTicks far from the limit and steady, ticks that only read the cgroup's usage
+ *                   ({@code dev.headroom.act.SamplingCadence}); false: every tick reads everything
  * @param eventLog   {@code null}: no event log
  * @param dumpDir    {@code null}: decided at dump time (-XX:HeapDumpPath, else the working directory)
  * @param limitBytes {@code -1}: none given
@@ -18,6 +20,7 @@ public record Options(
         long intervalMillis,
         long snapshotEveryMillis,
         long nmtEveryMillis,
+        boolean quickTicks,
         Path eventLog,
         Path dumpDir,
         long limitBytes,

@@ -105,7 +105,7 @@ public final class OptionsParser {
                 terminationLog, bool(Key.MICROMETER, raw), meterNames, bool(Key.JMX, raw), bool(Key.JFR, raw),
                 duration(Key.BUDGET_WARMUP, raw));
         return new Options(interval, duration(Key.SNAPSHOT_EVERY, raw), duration(Key.NMT_EVERY, raw),
-                path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),
+                bool(Key.QUICK_TICKS, raw), path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),
                 policy, evidence, relief, outputs, effective);
     }
 

@@ -94,6 +94,17 @@ public final class Events {
         json.writeStringField("level", level.name());
     }
 
+    /**
+     * How the agent's ticks went so far: those that only looked at the cgroup's usage and those that
+     * read everything ({@code dev.headroom.act.SamplingCadence}).
+     */
+    public static void ticks(JsonGenerator json, long quick, long full) throws IOException {
+        json.writeObjectFieldStart("ticks");
+        json.writeNumberField("quick", quick);
+        json.writeNumberField("full", full);
+        json.writeEndObject();
+    }
+
     static void cgroup(JsonGenerator json, CgroupMemory c) throws IOException {
         json.writeObjectFieldStart("cgroup");
         json.writeNumberField("version", c.version());

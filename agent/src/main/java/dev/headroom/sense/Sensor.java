@@ -129,6 +129,24 @@ public final class Sensor {
         return new Snapshot(epochMillis, cgroup, limit, limitSource, workingSet, hostMemoryBytes, process, jvm);
     }
 
+    /**
+     * The located cgroup's usage alone, for a tick that only looks whether anything moved
+     * ({@code SamplingCadence}); {@code -1} when there is no reader or the read fails (the next full
+     * sample reports and relocates). Reads no other file: not {@code /proc/self/cgroup} either, so a
+     * process moved to another cgroup is noticed at the next full sample.
+     */
+    public long quickUsageBytes() {
+        CgroupMemoryReader reader = cgroupReader;
+        if (reader == null || relocate) {
+            return -1;
+        }
+        try {
+            return reader.usageBytes();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private CgroupMemory readCgroup() {
         // While the last read found this process in the cgroup's cgroup.procs, it has not moved:
         // /proc/self/cgroup (a file the kernel builds from every hierarchy, the costliest of the

@@ -251,7 +251,7 @@ class OptionsParserFuzzTest {
                 String path = path(r);
                 yield new Value(path, Path.of(path));
             }
-            case QUIET, HEAP_DUMP, DUMP_LIVE, DUMP_FORCE, HISTOGRAM, HISTOGRAM_LIVE, TRIM_NATIVE_HEAP, GC_ON_CRITICAL,
+            case QUIET, QUICK_TICKS, HEAP_DUMP, DUMP_LIVE, DUMP_FORCE, HISTOGRAM, HISTOGRAM_LIVE, TRIM_NATIVE_HEAP, GC_ON_CRITICAL,
                     MICROMETER, JMX, JFR -> {
                 boolean b = r.nextBoolean();
                 String text = Boolean.toString(b);
@@ -318,6 +318,7 @@ class OptionsParserFuzzTest {
             case CGROUP_ROOT -> o.cgroupRoot();
             case PROC_ROOT -> o.procRoot();
             case QUIET -> o.quiet();
+            case QUICK_TICKS -> o.quickTicks();
             case HORIZON -> o.policy().horizonMillis();
             case WARN_SHARE -> o.policy().warnShare();
             case CRITICAL_SHARE -> o.policy().criticalShare();

@@ -27,13 +27,17 @@ public final class EmptyAgent {
 
     /** Writes a jar holding only this class, with it as Premain-Class. */
     static Path jar(Path dir) throws IOException {
-        Path jar = dir.resolve("empty-agent.jar");
+        return agentJar(dir.resolve("empty-agent.jar"), EmptyAgent.class);
+    }
+
+    /** Writes a jar holding only the agent class, with it as Premain-Class (lambdas compile into the class itself). */
+    static Path agentJar(Path jar, Class<?> agent) throws IOException {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().putValue("Premain-Class", EmptyAgent.class.getName());
-        String entry = EmptyAgent.class.getName().replace('.', '/') + ".class";
+        m.getMainAttributes().putValue("Premain-Class", agent.getName());
+        String entry = agent.getName().replace('.', '/') + ".class";
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m);
-             InputStream in = EmptyAgent.class.getClassLoader().getResourceAsStream(entry)) {
+             InputStream in = agent.getClassLoader().getResourceAsStream(entry)) {
             j.putNextEntry(new JarEntry(entry));
             in.transferTo(j);
             j.closeEntry();

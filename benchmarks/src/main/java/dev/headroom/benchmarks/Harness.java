@@ -94,72 +94,155 @@ public final class Harness {
         return v1 ? "v1 memory controller (hybrid host: cgroup2 mounted at /sys/fs/cgroup/unified)" : "v2";
     }
 
-    // ---- steady CPU
+    // ---- CPU in the running JVM
+
+    /** The idle JVMs of one set, each in its own memory cgroup. */
+    private static final String[] VARIANTS = {"without", "twin", "headroom", "everyTickFull", "floor"};
 
     /**
-     * Idle with and without the agent, all pairs started together; CPU time over the same 60 s
-     * windows of each: the first full minute after start-up, a minute from 5 and from 25 minutes on,
-     * and the steady one, from 90 minutes on ({@code -Dcpu.steady}, seconds), once the JIT is done
-     * with what the agent runs (a tick a second makes a method hot only slowly: C2 compiles it after
-     * about 5,000 calls, 83 minutes). {@code benchmarks/run} runs this section in the background
-     * while the others run.
+     * Idle JVMs side by side, in sets started together: without an agent, a second one without (the
+     * noise floor: two identical JVMs), with Headroom (default options plus an event log), with
+     * Headroom reading every tick in full ({@code quickTicks=false}), and with {@link FloorAgent}
+     * (the same kernel reads once an interval and nothing else). Each runs in its own 1 GiB memory
+     * cgroup, as in a container. The run time of every thread ({@code /proc/<pid>/task/<tid>/schedstat},
+     * nanoseconds) is read at the start and end of each window and split by thread: the agent's own
+     * ({@code headroom*}), the JIT's compiler threads, the rest. Windows ({@code -Dcpu.windows},
+     * seconds after {@code idle ready}): the first minute (from 5 s), minute 1–2, minute 9–10.
      */
-    void cpu(int pairs, int seconds) throws Exception {
-        int settle = 5;
-        int steady = Integer.getInteger("cpu.steady", 5405);
-        // The earlier windows show the way there; a short run (QUICK) keeps only those before its steady one.
-        int[] starts = java.util.stream.IntStream.of(settle, 305, 1505, steady).filter(t -> t <= steady).distinct().toArray();
-        List<Proc> with = new ArrayList<>();
-        List<Proc> without = new ArrayList<>();
-        for (int i = 0; i < pairs; i++) {
-            Path dir = Files.createDirectories(work.resolve("cpu-" + i));
-            List<String> base = List.of("-Xmx256m", "-cp", samples.toString(), "dev.headroom.samples.Idle",
-                    Integer.toString(steady + seconds + 30));
-            without.add(Proc.start(dir, java(List.of(), base)));
-            with.add(Proc.start(dir, java(List.of("-javaagent:" + agent + "=eventLog=" + dir.resolve("events.jsonl")), base)));
+    void cpu(int sets, int seconds) throws Exception {
+        int[] starts = Arrays.stream(System.getProperty("cpu.windows", "5,60,540").split(","))
+                .mapToInt(w -> Integer.parseInt(w.trim())).toArray();
+        int last = starts[starts.length - 1];
+        Path floorJar = FloorAgent.jar(Files.createDirectories(work.resolve("cpu")));
+        List<ChildCgroup> cgroups = new ArrayList<>();
+        List<Proc[]> procs = new ArrayList<>();
+        try {
+            for (int i = 0; i < sets; i++) {
+                Path dir = Files.createDirectories(work.resolve("cpu-" + i));
+                List<String> base = List.of("-Xmx256m", "-cp", samples.toString(), "dev.headroom.samples.Idle",
+                        Integer.toString(last + seconds + 60));
+                Proc[] set = new Proc[VARIANTS.length];
+                for (int v = 0; v < VARIANTS.length; v++) {
+                    List<String> agentArgs = switch (VARIANTS[v]) {
+                        case "headroom" -> List.of("-javaagent:" + agent + "=eventLog=" + dir.resolve("events.jsonl"));
+                        case "everyTickFull" -> List.of("-javaagent:" + agent + "=quickTicks=false,eventLog="
+                                + dir.resolve("events-full.jsonl"));
+                        case "floor" -> List.of("-javaagent:" + floorJar);
+                        default -> List.of();
+                    };
+                    ChildCgroup cg = ChildCgroup.create(1024L << 20);
+                    cgroups.add(cg);
+                    set[v] = Proc.start(dir, cg.wrap(java(agentArgs, base)));
+                }
+                procs.add(set);
+            }
+            for (Proc[] set : procs) {
+                for (Proc p : set) {
+                    p.await("idle ready", 120);
+                }
+            }
+            long t0 = System.nanoTime();
+            List<double[][][]> windows = new ArrayList<>();
+            for (int start : starts) {
+                sleepUntil(t0, start);
+                windows.add(window(procs, seconds));
+            }
+            report(sets, seconds, starts, windows);
+        } finally {
+            for (ChildCgroup cg : cgroups) {
+                cg.close();
+            }
         }
-        for (int i = 0; i < pairs; i++) {
-            without.get(i).await("idle ready", 60);
-            with.get(i).await("idle ready", 60);
+    }
+
+    /** Thread groups a JVM's CPU is split into. */
+    private static final int TOTAL = 0;
+    private static final int AGENT = 1;
+    private static final int JIT = 2;
+
+    /** [set][variant][group] ms over one window. */
+    private static double[][][] window(List<Proc[]> procs, int seconds) throws Exception {
+        double[][][] before = new double[procs.size()][][];
+        for (int i = 0; i < procs.size(); i++) {
+            before[i] = new double[VARIANTS.length][];
+            for (int v = 0; v < VARIANTS.length; v++) {
+                before[i][v] = procs.get(i)[v].threadGroupsCpuMillis();
+            }
         }
-        long t0 = System.nanoTime();
-        List<double[][]> windows = new ArrayList<>();
-        for (int start : starts) {
-            sleepUntil(t0, start);
-            windows.add(window(with, without, seconds));
+        Thread.sleep(seconds * 1000L);
+        double[][][] d = new double[procs.size()][VARIANTS.length][];
+        for (int i = 0; i < procs.size(); i++) {
+            for (int v = 0; v < VARIANTS.length; v++) {
+                double[] after = procs.get(i)[v].threadGroupsCpuMillis();
+                d[i][v] = new double[after.length];
+                for (int g = 0; g < after.length; g++) {
+                    d[i][v][g] = after[g] - before[i][v][g];
+                }
+            }
         }
-        for (Proc p : with) {
-            p.destroy();
-        }
-        for (Proc p : without) {
-            p.destroy();
-        }
-        StringBuilder from = new StringBuilder();
-        for (int i = 0; i < starts.length; i++) {
-            from.append(i == 0 ? "" : i == starts.length - 1 ? " and " : ", ").append(starts[i]).append(" s");
-        }
-        System.out.printf(Locale.ROOT, "Idle (`-Xmx256m`) with the agent (default options, plus an event log) and without, %d pairs, all"
-                + " started together; CPU time (the run time of each JVM's threads, `/proc/<pid>/task/*/schedstat`) over the same"
-                + " %d s windows, from %s after `idle ready`. The other sections ran meanwhile (`benchmarks/run` starts this"
-                + " one first, in the background), so these JVMs shared the machine with busy ones, as a service does.%n%n",
-                pairs, seconds, from);
-        System.out.println("| window | with agent (each) | without (each) | difference, median | share of one core |");
-        System.out.println("|---|---|---|---|---|");
+        return d;
+    }
+
+    private static void report(int sets, int seconds, int[] starts, List<double[][][]> windows) {
+        System.out.printf(Locale.ROOT, "%d sets of idle JVMs (`Idle`, `-Xmx256m`), each JVM in its own 1 GiB memory cgroup,"
+                + " all started together: without an agent, a second without (the noise floor), with Headroom (default"
+                + " options plus an event log), with Headroom reading every tick in full (`quickTicks=false`), and with the"
+                + " floor agent (`FloorAgent`: one thread that wakes once a second and reads the same kernel files as"
+                + " Headroom's full tick, and nothing else). CPU time is the run time of each thread"
+                + " (`/proc/<pid>/task/*/schedstat`) over %d s windows, split into the agent's own threads (`headroom*`),"
+                + " the JIT's compiler threads and the rest; each figure is the median over the sets of the difference"
+                + " from the JVM without an agent, in ms per minute (ms over the window × 60 / %d).%n%n", sets, seconds, seconds);
+        System.out.println("| window (after `idle ready`) | Headroom, all threads | share of one core | its own thread(s) | JIT threads |"
+                + " every tick full, all threads | floor agent, all threads | floor's thread | noise (two JVMs without) |"
+                + " own thread ÷ floor's |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         double[] shares = new double[starts.length];
-        for (int i = 0; i < starts.length; i++) {
-            String title = i == 0 ? "first minute (start-up just done, JIT warming up)"
-                    : i == starts.length - 1 ? String.format(Locale.ROOT, "from %d s (steady: the JIT done with the agent's code)", starts[i])
-                    : String.format(Locale.ROOT, "from %d s (the JIT still compiling the agent's code: a method run once a second"
-                            + " reaches C2 after about 5,000 ticks)", starts[i]);
-            shares[i] = row(title, windows.get(i), seconds);
+        double[] ratios = new double[starts.length];
+        for (int k = 0; k < starts.length; k++) {
+            double[][][] w = windows.get(k);
+            double scale = 60.0 / seconds;
+            double all = scale * medianDiff(w, 2, 0, TOTAL);
+            double own = scale * medianDiff(w, 2, 0, AGENT);
+            double jit = scale * medianDiff(w, 2, 0, JIT);
+            double full = scale * medianDiff(w, 3, 0, TOTAL);
+            double floor = scale * medianDiff(w, 4, 0, TOTAL);
+            double floorOwn = scale * medianDiff(w, 4, 0, AGENT);
+            double noise = scale * medianAbsDiff(w, 1, 0, TOTAL);
+            shares[k] = all / 60_000 * 100;
+            ratios[k] = own / floorOwn;
+            String title = String.format(Locale.ROOT, "%d–%d s%s", starts[k], starts[k] + seconds,
+                    starts[k] < 60 ? " (the first minute)" : starts[k] < 120 ? " (minute 1–2)"
+                            : String.format(Locale.ROOT, " (minute %d–%d)", starts[k] / 60, starts[k] / 60 + 1));
+            System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.3f %% | %.1f ms (%.0f µs a tick) | %+.1f ms | %.1f ms | %.1f ms |"
+                            + " %.1f ms (%.0f µs a tick) | %.1f ms | %.1f |%n",
+                    title, all, shares[k], own, own / 60 * 1000, jit, full, floor, floorOwn, floorOwn / 60 * 1000, noise,
+                    ratios[k]);
+            for (int i = 0; i < w.length; i++) {
+                System.err.printf(Locale.ROOT, "cpu %s set %d: %s%n", title, i, Arrays.deepToString(w[i]));
+            }
         }
-        StringBuilder before = new StringBuilder();
-        for (int i = starts.length - 2; i >= 0; i--) {
-            before.append(String.format(Locale.ROOT, i == 0 ? "%.3f %% in the first minute" : "%.3f %% from %d s, ", shares[i], starts[i]));
+        double worst = Arrays.stream(shares).max().orElse(Double.NaN);
+        double worstRatio = Arrays.stream(ratios).max().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "%nBudgets: added CPU at most 0.03 %% of one core from the first minute on, JIT included"
+                        + " — measured at most **%.3f %%** (%s); the agent's thread at most 10 × the floor's — measured at most"
+                        + " **%.1f ×** (%s).%n", worst, worst <= 0.03 ? "met" : "NOT met", worstRatio,
+                worstRatio <= 10 ? "met" : "NOT met");
+    }
+
+    private static double medianDiff(double[][][] w, int a, int b, int group) {
+        List<Double> d = new ArrayList<>();
+        for (double[][] set : w) {
+            d.add(set[a][group] - set[b][group]);
         }
-        double steadyShare = shares[starts.length - 1];
-        System.out.printf(Locale.ROOT, "%nBudget: at most 0.1 %% of one core. Measured: **%.3f %%** steady (%s) — %s.%n",
-                steadyShare, before, steadyShare <= 0.1 ? "met" : "NOT met");
+        return median(d);
+    }
+
+    private static double medianAbsDiff(double[][][] w, int a, int b, int group) {
+        List<Double> d = new ArrayList<>();
+        for (double[][] set : w) {
+            d.add(Math.abs(set[a][group] - set[b][group]));
+        }
+        return median(d);
     }
 
     private static void sleepUntil(long t0, long seconds) throws InterruptedException {
@@ -167,39 +250,6 @@ public final class Harness {
         if (left > 0) {
             Thread.sleep(left / 1_000_000L);
         }
-    }
-
-    /** {with deltas, without deltas} in ms over one window. */
-    private static double[][] window(List<Proc> with, List<Proc> without, int seconds) throws Exception {
-        double[] w0 = new double[with.size()];
-        double[] n0 = new double[without.size()];
-        for (int i = 0; i < with.size(); i++) {
-            w0[i] = with.get(i).threadsCpuMillis();
-            n0[i] = without.get(i).threadsCpuMillis();
-        }
-        Thread.sleep(seconds * 1000L);
-        double[][] d = new double[2][with.size()];
-        for (int i = 0; i < with.size(); i++) {
-            d[0][i] = with.get(i).threadsCpuMillis() - w0[i];
-            d[1][i] = without.get(i).threadsCpuMillis() - n0[i];
-        }
-        return d;
-    }
-
-    private static double row(String title, double[][] d, int seconds) {
-        List<Double> w = new ArrayList<>();
-        List<Double> n = new ArrayList<>();
-        List<Double> diff = new ArrayList<>();
-        for (int i = 0; i < d[0].length; i++) {
-            w.add(d[0][i]);
-            n.add(d[1][i]);
-            diff.add(d[0][i] - d[1][i]);
-        }
-        double share = median(diff) / (seconds * 1000.0) * 100;
-        System.out.printf(Locale.ROOT, "| %s | %s ms | %s ms | %.1f ms | %.3f %% |%n", title, list(w, "%.1f"), list(n, "%.1f"),
-                median(diff), share);
-        System.err.printf(Locale.ROOT, "cpu %s: with %s, without %s%n", title, list(w), list(n));
-        return share;
     }
 
     // ---- start
@@ -795,23 +845,28 @@ public final class Harness {
         }
 
         /**
-         * The run time of the process's live threads, to the nanosecond (the first field of each
-         * {@code /proc/<pid>/task/<tid>/schedstat}); {@link #cpuMillis} counts 10 ms ticks, too coarse for
-         * a difference of a few tens of milliseconds. Threads that ended are not in it: over a window
-         * of an idle JVM none do.
+         * The run time of the process's live threads in ms, {total, the agent's threads (named
+         * {@code headroom*}), the JIT's compiler threads}.
          */
-        double threadsCpuMillis() throws IOException {
-            long nanos = 0;
+        double[] threadGroupsCpuMillis() throws IOException {
+            long[] nanos = new long[3];
             try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
                 for (Path task : (Iterable<Path>) tasks::iterator) {
                     try {
-                        nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                        long n = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                        String comm = Files.readString(task.resolve("comm")).trim();
+                        nanos[0] += n;
+                        if (comm.startsWith("headroom")) {
+                            nanos[1] += n;
+                        } else if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                            nanos[2] += n;
+                        }
                     } catch (IOException | RuntimeException e) {
                         // a thread that ended while we looked
                     }
                 }
             }
-            return nanos / 1e6;
+            return new double[] {nanos[0] / 1e6, nanos[1] / 1e6, nanos[2] / 1e6};
         }
 
         void destroy() throws InterruptedException {

@@ -25,6 +25,13 @@ public interface CgroupMemoryReader {
     CgroupMemory read() throws IOException;
 
     /**
+     * The cgroup's memory usage alone ({@code memory.usage_in_bytes}, {@code memory.current}): one
+     * small read, for a tick that only looks whether anything moved. Usage bounds the working set
+     * and the unreclaimable memory from above (both are usage less some page cache).
+     */
+    long usageBytes() throws IOException;
+
+    /**
      * Whether the last {@link #read()} found this process in the cgroup's {@code cgroup.procs}. While it
      * does, the process has not been moved, and {@code /proc/self/cgroup} need not be read to know it.
      */

@@ -67,6 +67,11 @@ final class V1MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized long usageBytes() throws IOException {
+        return io.readSingleValue(usage);
+    }
+
+    @Override
     public synchronized CgroupMemory read() throws IOException {
         long usageBytes = io.readSingleValue(usage);
         io.readFlatKeyed(stat, statValues);

@@ -71,6 +71,11 @@ final class V2MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized long usageBytes() throws IOException {
+        return io.readSingleValue(current);
+    }
+
+    @Override
     public synchronized CgroupMemory read() throws IOException {
         long usageBytes = io.readSingleValue(current);
         io.readFlatKeyed(stat, statValues);

@@ -1,16 +1,20 @@
 package dev.headroom.sense.files;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
  * Reads the kernel's pseudo files ({@code /proc/self/status}, cgroup interface files, PSI) into one
  * reusable buffer, keeping each one open and re-reading it from offset 0.
+ *
+ * <p>Read through {@link RandomAccessFile} ({@code lseek} to 0, then {@code read} straight into the
+ * array), not a {@code FileChannel}: the channel's positional read into a heap buffer goes through a
+ * temporary direct buffer, interruptible-I/O bookkeeping and a dozen frames more, which cost little
+ * once compiled but 13 µs a read in the interpreter, where code run once a second stays for its
+ * first minutes (measured with {@code -Xint}: 13–15 µs a small file against 1.4 µs; docs/performance.md).
  *
  * <p>Why: on this kind of host an {@code open(2)}+{@code close(2)} pair costs 7–10 µs, more than
  * reading most of these files (measured, docs/performance.md), and the tick reads a dozen of them
@@ -24,8 +28,8 @@ import java.util.Arrays;
  * any other file (a test fixture, a copied tree) is opened for every read as before, since a
  * regular file may be replaced by a new one that a kept descriptor would never see. A read that
  * fails closes the descriptor, so the next read opens the file again (the caller decides whether
- * to re-locate). Descriptors are opened with {@code O_CLOEXEC} by the JDK, so a child process
- * (the command hook) does not inherit them.
+ * to re-locate). A child process (the command hook) does not inherit them: the JDK's process
+ * launcher closes every descriptor above standard error before it runs the command.
  *
  * <p>Not thread-safe; each reader owns one and calls {@link #close()} when it is replaced.
  */
@@ -38,14 +42,13 @@ public final class PseudoFiles implements AutoCloseable {
     static final int SHORT_READ_IS_ALL = 3072;
 
     private byte[] buffer = new byte[8192];
-    private ByteBuffer window = ByteBuffer.wrap(buffer);
     private int length;
     private final CharSequence text = new Text();
 
     // A handful of files per owner: parallel arrays, looked up by identity first (owners hold their
     // Paths in final fields) and by equality after.
     private final Path[] paths = new Path[MAX_KEPT];
-    private final FileChannel[] channels = new FileChannel[MAX_KEPT];
+    private final RandomAccessFile[] channels = new RandomAccessFile[MAX_KEPT];
     private int kept;
     /** Directories already known to be on a kernel file system (or not), so the lookup runs once per directory. */
     private final Path[] checkedDirs = new Path[MAX_KEPT];
@@ -81,11 +84,11 @@ public final class PseudoFiles implements AutoCloseable {
         int slot = slotOf(file);
         if (slot < 0) {
             if (!keepable(file)) {
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                try (RandomAccessFile channel = open(file)) {
                     return fill(channel, false);
                 }
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            RandomAccessFile channel = open(file);
             if (kept == MAX_KEPT) {
                 try (channel) {
                     return fill(channel, true);
@@ -125,7 +128,9 @@ public final class PseudoFiles implements AutoCloseable {
      *               overflow the kernel's buffer, at least a page; {@link #SHORT_READ_IS_ALL} leaves a
      *               quarter page for that record.
      */
-    private int fill(FileChannel channel, boolean pseudo) throws IOException {
+    private int fill(RandomAccessFile channel, boolean pseudo) throws IOException {
+        // From offset 0 the kernel regenerates the content; the reads after the first continue it.
+        channel.seek(0);
         int n = 0;
         while (true) {
             if (n == buffer.length) {
@@ -133,12 +138,9 @@ public final class PseudoFiles implements AutoCloseable {
                     break;
                 }
                 buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                window = ByteBuffer.wrap(buffer);
             }
-            window.limit(buffer.length).position(n);
             int requested = buffer.length - n;
-            // Positional read (pread): from offset 0 the kernel regenerates the content.
-            int read = channel.read(window, n);
+            int read = channel.read(buffer, n, requested);
             if (read <= 0) {
                 break;
             }
@@ -149,6 +151,24 @@ public final class PseudoFiles implements AutoCloseable {
         }
         length = n;
         return n;
+    }
+
+    private static RandomAccessFile open(Path file) throws IOException {
+        try {
+            return new RandomAccessFile(file.toFile(), "r");
+        } catch (java.io.FileNotFoundException e) {
+            // RandomAccessFile says every failure to open (missing, denied, a directory) this way; the
+            // callers tell a missing file (an optional one) from the others, as with java.nio.file.
+            if (!Files.exists(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+            if (!Files.isReadable(file)) {
+                throw new java.nio.file.AccessDeniedException(file.toString());
+            }
+            throw new java.nio.file.FileSystemException(file.toString(), null, e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new IOException(file + " is not on the default file system", e);
+        }
     }
 
     private int slotOf(Path file) {
@@ -166,7 +186,7 @@ public final class PseudoFiles implements AutoCloseable {
     }
 
     private void forget(int slot) {
-        FileChannel channel = channels[slot];
+        RandomAccessFile channel = channels[slot];
         int last = --kept;
         paths[slot] = paths[last];
         channels[slot] = channels[last];

@@ -1,0 +1,108 @@
+package dev.headroom.act;
+
+import dev.headroom.forecast.Forecast;
+import dev.headroom.sense.Snapshot;
+import dev.headroom.sense.cgroup.CgroupMemory;
+
+/**
+ * Which ticks read everything and which only look. A full tick reads the cgroup, the process and
+ * the JVM, reconciles, forecasts, decides and publishes; a quick tick reads the cgroup's usage (one
+ * small file) and stops there when nothing can have come closer to the limit. Far from the limit
+ * and steady, most ticks are quick; as soon as anything moves, every tick is full again.
+ *
+ * <p>Why a quick tick cannot miss a step to the critical level (or to the warning level): usage is
+ * an upper bound of what the policy's shares are made of (the unreclaimable memory is usage less
+ * reclaimable page cache), and quick ticks are allowed only while usage stays below
+ * {@code warnShare × limit} (and {@code memory.high}) less one move. A working set that steps to
+ * {@code criticalShare} raises usage at least as far, above that ceiling, so the quick look of that
+ * very interval calls a full tick. {@code SamplingCadenceTest} checks it over random steps.
+ *
+ * <p>A tick is full when:
+ * <ul>
+ *   <li>the last full tick was not calm: a level above OK or just changed, actions taken, a forecast
+ *       with an estimate of confidence {@link #CALM_CONFIDENCE} or more (of the limit or of the heap's
+ *       own max), or no cgroup limit to look at (the process's own memory is watched then);</li>
+ *   <li>usage is at or above the ceiling, or moved by {@link #MOVE_SHARE} of the limit (at least
+ *       {@link #MIN_MOVE_BYTES}) since the last full tick, so that slow growth still reaches the
+ *       forecaster as samples a move apart;</li>
+ *   <li>usage could not be read;</li>
+ *   <li>{@link #FULL_EVERY_MILLIS} have passed since the last full tick, so that the history, the
+ *       published meters and the snapshot events stay fresh, and what usage does not show (the
+ *       live heap filling an already committed heap, a changed limit, a move to another cgroup, a
+ *       process killed beside this one) is seen within that time.</li>
+ * </ul>
+ * Pure: time and readings are the caller's.
+ */
+public final class SamplingCadence {
+
+    /** A full tick at least this often. */
+    public static final long FULL_EVERY_MILLIS = 10_000;
+    /** A move of usage by this share of the limit since the last full tick calls a full tick. */
+    public static final double MOVE_SHARE = 0.005;
+    /** ... and never by less than this. */
+    public static final long MIN_MOVE_BYTES = 1L << 20;
+    /** A forecast this confident says something moves toward a limit: every tick full. */
+    public static final double CALM_CONFIDENCE = 0.1;
+
+    private long fullMillis = Long.MIN_VALUE;
+    private long usageAtFull = -1;
+    private long ceilingBytes = -1;
+    private long moveBytes = MIN_MOVE_BYTES;
+    private boolean calm;
+
+    /**
+     * Whether this tick must be full.
+     *
+     * @param usageBytes the cgroup's usage read just now, {@code -1} when unknown or not read
+     */
+    public boolean fullDue(long nowMillis, long usageBytes) {
+        if (!calm || usageBytes < 0 || nowMillis < fullMillis || nowMillis - fullMillis >= FULL_EVERY_MILLIS) {
+            return true;
+        }
+        return usageBytes >= ceilingBytes || Math.abs(usageBytes - usageAtFull) >= moveBytes;
+    }
+
+    /** Whether the next ticks may be quick, from what the last full tick found. */
+    public boolean calm() {
+        return calm;
+    }
+
+    /** The usage at and above which every tick is full ({@code -1} while not calm). */
+    public long ceilingBytes() {
+        return calm ? ceilingBytes : -1;
+    }
+
+    /**
+     * A full tick ran: what it found decides whether the next ones may be quick.
+     *
+     * @param warnShare the policy's lowest share that raises a level
+     */
+    public void fullTaken(Snapshot s, Forecast f, Decision d, double warnShare) {
+        calm = false;
+        if (s == null) {
+            return;
+        }
+        fullMillis = s.epochMillis();
+        CgroupMemory cgroup = s.cgroup();
+        if (s.watchesProcess() || cgroup.usageBytes() < 0 || s.limitBytes() <= 0 || !(warnShare > 0)) {
+            return;
+        }
+        if (d == null || d.level() != Level.OK || d.changed() || !d.actions().isEmpty()) {
+            return;
+        }
+        if (f != null && f.confidence() >= CALM_CONFIDENCE
+                && (f.hasEstimate() || !Double.isNaN(f.secondsToHeapCeiling()))) {
+            return;
+        }
+        long limit = s.limitBytes();
+        moveBytes = Math.max(MIN_MOVE_BYTES, (long) (MOVE_SHARE * limit));
+        double ceiling = warnShare * limit;
+        if (cgroup.highBytes() > 0) {
+            // Under memory.high the kernel throttles and reclaims: the pressure signals must see it.
+            ceiling = Math.min(ceiling, cgroup.highBytes());
+        }
+        ceilingBytes = (long) ceiling - moveBytes;
+        usageAtFull = cgroup.usageBytes();
+        calm = usageAtFull < ceilingBytes;
+    }
+}
