@@ -10,11 +10,12 @@ public enum Key {
     SNAPSHOT_EVERY("snapshotEvery", Kind.DURATION, "10s", "How often a `snapshot` event is written to the event log."),
     NMT_EVERY("nmtEvery", Kind.DURATION, "10s",
             "How often the Native Memory Tracking summary is read when NMT is on (it is slower than the other reads)."),
-    QUICK_TICKS("quickTicks", Kind.BOOLEAN, "true",
+    QUICK_TICKS("quickTicks", Kind.BOOLEAN, "false",
             "Far from the limit and steady, ticks only read the cgroup's usage and a full sample is taken when it moves"
             + " (0.5 % of the limit), nears the warning share, or 10 s have passed; every tick is full while anything"
             + " is forecast or above OK. A step to the critical level is still seen within one interval. false: every"
-            + " tick reads and publishes everything (docs/performance.md)."),
+            + " tick reads and publishes everything (the default for now: with it on, meters, snapshot events, a changed limit"
+            + " and a move to another cgroup are seen up to 10 s late; docs/performance.md)."),
     EVENT_LOG("eventLog", Kind.PATH, "",
             "Path of the JSON Lines event log; empty: no event log (human lines still go to stderr)."),
     DUMP_DIR("dumpDir", Kind.PATH, "",

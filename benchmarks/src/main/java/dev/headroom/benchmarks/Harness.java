@@ -124,7 +124,7 @@ public final class Harness {
                 Proc[] set = new Proc[VARIANTS.length];
                 for (int v = 0; v < VARIANTS.length; v++) {
                     List<String> agentArgs = switch (VARIANTS[v]) {
-                        case "headroom" -> List.of("-javaagent:" + agent + "=eventLog=" + dir.resolve("events.jsonl"));
+                        case "headroom" -> List.of("-javaagent:" + agent + "=quickTicks=true,eventLog=" + dir.resolve("events.jsonl"));
                         case "everyTickFull" -> List.of("-javaagent:" + agent + "=quickTicks=false,eventLog="
                                 + dir.resolve("events-full.jsonl"));
                         case "floor" -> List.of("-javaagent:" + floorJar);
