@@ -548,7 +548,9 @@ final class AgentRuntime implements Runnable {
             measure(now, snapshot, breakdown);
             Forecast forecast = Forecaster.forecast(history, forecastSettings);
             Decision decision = policy.decide(forecast, snapshot, breakdown);
-            cadence.fullTaken(snapshot, forecast, decision, options.policy().warnShare());
+            if (options.quickTicks()) {
+                cadence.fullTaken(snapshot, forecast, decision, options.policy().warnShare());
+            }
 
             // Last words first: if the kill comes during the dump, the flight file already says why.
             lastWords(snapshot, breakdown, forecast, decision);

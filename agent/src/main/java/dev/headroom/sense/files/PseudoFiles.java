@@ -48,7 +48,7 @@ public final class PseudoFiles implements AutoCloseable {
     // A handful of files per owner: parallel arrays, looked up by identity first (owners hold their
     // Paths in final fields) and by equality after.
     private final Path[] paths = new Path[MAX_KEPT];
-    private final RandomAccessFile[] channels = new RandomAccessFile[MAX_KEPT];
+    private final RandomAccessFile[] descriptors = new RandomAccessFile[MAX_KEPT];
     private int kept;
     /** Directories already known to be on a kernel file system (or not), so the lookup runs once per directory. */
     private final Path[] checkedDirs = new Path[MAX_KEPT];
@@ -84,22 +84,22 @@ public final class PseudoFiles implements AutoCloseable {
         int slot = slotOf(file);
         if (slot < 0) {
             if (!keepable(file)) {
-                try (RandomAccessFile channel = open(file)) {
-                    return fill(channel, false);
+                try (RandomAccessFile opened = open(file)) {
+                    return fill(opened, false);
                 }
             }
-            RandomAccessFile channel = open(file);
+            RandomAccessFile opened = open(file);
             if (kept == MAX_KEPT) {
-                try (channel) {
-                    return fill(channel, true);
+                try (opened) {
+                    return fill(opened, true);
                 }
             }
             slot = kept++;
             paths[slot] = file;
-            channels[slot] = channel;
+            descriptors[slot] = opened;
         }
         try {
-            return fill(channels[slot], true);
+            return fill(descriptors[slot], true);
         } catch (IOException | RuntimeException e) {
             forget(slot);
             throw e;
@@ -121,16 +121,16 @@ public final class PseudoFiles implements AutoCloseable {
 
     /**
      * @param pseudo a kernel file: a short read that fits well inside one page is its whole content,
-     *               so the read that would confirm the end is skipped. That read is not free: at a
-     *               non-zero offset, seq_file regenerates the content to find the position (fs/seq_file.c,
-     *               traverse), so it cost as much as the read itself, for every file, every tick. A
+     *               so the read that would confirm the end is skipped: one system call less for every
+     *               file, every tick (measured when these were positional reads, where seq_file
+     *               regenerated the content to find a non-zero offset, fs/seq_file.c traverse). A
      *               kernel file read short of the request stops early only when its next record would
      *               overflow the kernel's buffer, at least a page; {@link #SHORT_READ_IS_ALL} leaves a
      *               quarter page for that record.
      */
-    private int fill(RandomAccessFile channel, boolean pseudo) throws IOException {
+    private int fill(RandomAccessFile file, boolean pseudo) throws IOException {
         // From offset 0 the kernel regenerates the content; the reads after the first continue it.
-        channel.seek(0);
+        file.seek(0);
         int n = 0;
         while (true) {
             if (n == buffer.length) {
@@ -140,7 +140,7 @@ public final class PseudoFiles implements AutoCloseable {
                 buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
             int requested = buffer.length - n;
-            int read = channel.read(buffer, n, requested);
+            int read = file.read(buffer, n, requested);
             if (read <= 0) {
                 break;
             }
@@ -186,14 +186,14 @@ public final class PseudoFiles implements AutoCloseable {
     }
 
     private void forget(int slot) {
-        RandomAccessFile channel = channels[slot];
+        RandomAccessFile opened = descriptors[slot];
         int last = --kept;
         paths[slot] = paths[last];
-        channels[slot] = channels[last];
+        descriptors[slot] = descriptors[last];
         paths[last] = null;
-        channels[last] = null;
+        descriptors[last] = null;
         try {
-            channel.close();
+            opened.close();
         } catch (IOException e) {
             // Closing a read-only descriptor of a pseudo file cannot lose anything.
         }
