@@ -83,10 +83,17 @@ final class EvidenceFiles {
      * Links and other files are left alone.
      */
     static List<Path> oldestBeyond(Path dir, String suffix, int keep) throws IOException {
+        return oldestBeyond(dir, List.of(suffix), keep);
+    }
+
+    /** The same, counting files of any of these suffixes as one kind (a dump, plain or compressed). */
+    static List<Path> oldestBeyond(Path dir, List<String> suffixes, int keep) throws IOException {
         List<Path> ours = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                if (ours(p.getFileName().toString(), suffix) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                String name = p.getFileName().toString();
+                if (suffixes.stream().anyMatch(suffix -> ours(name, suffix))
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     ours.add(p);
                 }
             }

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -26,6 +27,13 @@ import java.util.function.ToLongFunction;
  * (it refuses an existing file), and it is set to 0600 afterwards. At most
  * {@link Settings#keep()} of our dumps stay in the directory: the oldest are deleted first.
  *
+ * <p>Compression ({@link Compression}): a gzip dump ({@link GzipHeapDump}, {@code .hprof.gz}) is
+ * several times smaller and takes longer (docs/performance.md has both measured). By default
+ * ({@link Compression#AUTO}) it is written only where disk is the constraint — the plain dump does
+ * not fit, the compressed one (counted at {@link #GZIP_SIZE_SHARE} of the heap) does — and the time
+ * before the kill allows it: twice its expected time (at {@link #GZIP_BYTES_PER_SECOND}) within the
+ * forecast time to the limit, or no kill forecast at all.
+ *
  * <p>Note on page cache: the dump is written through the page cache, and dirty pages are charged
  * to this cgroup until written back; a live dump (the default) is smaller and so writes less.
  *
@@ -38,6 +46,45 @@ public final class HeapDumper {
     public static final double DEFAULT_BYTES_PER_SECOND = 100.0 * 1024 * 1024;
 
     static final String SUFFIX = ".hprof";
+    static final String GZIP_SUFFIX = ".hprof.gz";
+    /** Both kinds count as dumps for retention. */
+    static final List<String> SUFFIXES = List.of(SUFFIX, GZIP_SUFFIX);
+
+    /**
+     * How fast a gzip dump is counted to write the heap in use: 20 MiB/s. Compressing is the slow
+     * part, so unlike a plain dump its speed hardly depends on the disk, and it shares the CPU with
+     * the service: on a 2-core VM, a heap of random bytes was written at 55 MiB/s alone and 26 MiB/s
+     * beside a build (26 to 38 times the plain dump's time), one of small objects at 67 and 36 MiB/s
+     * (2.2 to 2.6 times), zeros at 520 MiB/s (docs/performance.md, {@code Harness dumpSize}).
+     */
+    public static final double GZIP_BYTES_PER_SECOND = 20.0 * 1024 * 1024;
+    /**
+     * The room a gzip dump is counted to need, as a share of the heap in use: measured 2.8 times
+     * smaller than the plain dump on a heap of small objects and strings, over 100 times on zeros;
+     * a heap of random bytes (encrypted or already compressed data) does not shrink at all, and its
+     * dump fails when the disk fills (the partial file is removed).
+     */
+    static final double GZIP_SIZE_SHARE = 0.5;
+
+    /** Whether heap dumps are compressed. */
+    public enum Compression {
+        /** Never: the plain {@code .hprof}, the fastest to write. */
+        OFF,
+        /** Always gzip: where disk, not time, is what is short. */
+        GZIP,
+        /** Gzip only when the plain dump does not fit the disk and the time before the kill allows it. */
+        AUTO;
+
+        /** The option's value ({@code off}, {@code gzip}, {@code auto}), {@code null} for anything else. */
+        public static Compression of(String value) {
+            for (Compression c : values()) {
+                if (c.name().equalsIgnoreCase(value.trim())) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
 
     /**
      * @param live        dump only live objects (forces a full GC first; smaller, faster to write, what a
@@ -47,22 +94,56 @@ public final class HeapDumper {
      * @param keep        our dump files kept in the directory, counting the new one
      * @param marginBytes free space required beyond the heap in use plus 10%
      */
-    public record Settings(boolean live, boolean force, int maxDumps, int keep, long marginBytes) {
+    public record Settings(boolean live, boolean force, int maxDumps, int keep, long marginBytes,
+                           Compression compression) {
 
         public static final int DEFAULT_MAX_DUMPS = 1;
         public static final int DEFAULT_KEEP = 3;
         public static final long DEFAULT_MARGIN_BYTES = 64L * 1024 * 1024;
+
+        public Settings {
+            compression = compression == null ? Compression.AUTO : compression;
+        }
+
+        public Settings(boolean live, boolean force, int maxDumps, int keep, long marginBytes) {
+            this(live, force, maxDumps, keep, marginBytes, Compression.AUTO);
+        }
 
         public static Settings defaults() {
             return new Settings(true, false, DEFAULT_MAX_DUMPS, DEFAULT_KEEP, DEFAULT_MARGIN_BYTES);
         }
     }
 
-    /** The dump itself: {@code HotSpotDiagnosticMXBean.dumpHeap}, replaceable in tests. */
+    /**
+     * The dump itself: {@code HotSpotDiagnosticMXBean.dumpHeap}, or {@code GC.heap_dump -gz=1} when
+     * compressed; replaceable in tests.
+     */
     @FunctionalInterface
     interface Dump {
-        void write(String path, boolean live) throws IOException;
+        void write(String path, boolean live, boolean gzip) throws IOException;
+
+        /** Why this JVM cannot write a compressed dump now, {@code null} when it can. */
+        default String gzipUnavailable() {
+            return null;
+        }
     }
+
+    /** This JVM's dumps: plain through the MXBean, compressed through {@link GzipHeapDump}. */
+    private static final Dump PLATFORM = new Dump() {
+        @Override
+        public void write(String path, boolean live, boolean gzip) throws IOException {
+            if (gzip) {
+                GzipHeapDump.write(path, live);
+            } else {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(path, live);
+            }
+        }
+
+        @Override
+        public String gzipUnavailable() {
+            return GzipHeapDump.unavailable();
+        }
+    };
 
     private final EvidenceDirectory directory;
     private final Path mountinfo;
@@ -83,7 +164,7 @@ public final class HeapDumper {
     public HeapDumper(EvidenceDirectory directory, Path procRoot, Settings settings) {
         this(directory, procRoot.resolve("self/mountinfo"), settings, HeapDumper::usableSpace,
                 () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-                (path, live) -> ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(path, live),
+                PLATFORM,
                 System::currentTimeMillis, ProcessHandle.current().pid(), EvidenceFiles::randomPart);
     }
 
@@ -105,10 +186,18 @@ public final class HeapDumper {
         return dump(settings.live());
     }
 
-    /** A dump with the given liveness (a person asking through JMX chooses it per call). */
+    /** A dump with the given liveness (a person asking through JMX chooses it per call); no kill forecast. */
     public synchronized HeapDumpResult dump(boolean live) {
+        return dump(live, Double.NaN);
+    }
+
+    /**
+     * @param secondsLeft the forecast time to the limit ({@code NaN}: none forecast), which decides
+     *                    whether a compressed dump has the time it needs ({@link Compression#AUTO})
+     */
+    public synchronized HeapDumpResult dump(boolean live, double secondsLeft) {
         try {
-            return checkedDump(live);
+            return checkedDump(live, secondsLeft);
         } catch (LinkageError e) {
             // A runtime without java.management or jdk.management (jlink, --limit-modules).
             return HeapDumpResult.skipped("this runtime cannot write heap dumps: " + e);
@@ -130,7 +219,7 @@ public final class HeapDumper {
         return dir.ok() ? null : dir.reason();
     }
 
-    private HeapDumpResult checkedDump(boolean live) {
+    private HeapDumpResult checkedDump(boolean live, double secondsLeft) {
         String unusable = unusable();
         if (unusable != null) {
             return HeapDumpResult.skipped(unusable);
@@ -150,11 +239,12 @@ public final class HeapDumper {
                         + " the OOM kill (set a dumpDir on disk, or force to override)");
             }
         }
-        long used = heapUsed.getAsLong();
-        long needed = Math.max(used, 0) + Math.max(used, 0) / 10 + settings.marginBytes();
+        long used = Math.max(heapUsed.getAsLong(), 0);
+        long needed = used + used / 10 + settings.marginBytes();
+        long neededGzip = (long) (used * GZIP_SIZE_SHARE) + settings.marginBytes();
         List<Path> old;
         try {
-            old = EvidenceFiles.oldestBeyond(d, SUFFIX, Math.max(settings.keep() - 1, 0));
+            old = EvidenceFiles.oldestBeyond(d, SUFFIXES, Math.max(settings.keep() - 1, 0));
         } catch (IOException e) {
             return HeapDumpResult.skipped("cannot list " + d + ": " + e.getMessage());
         }
@@ -164,20 +254,57 @@ public final class HeapDumper {
         }
         // Old dumps that retention would delete count as room: they go only if the dump proceeds.
         long room = usable + EvidenceFiles.sizeOf(old);
-        if (room < needed) {
-            return HeapDumpResult.skipped("not enough disk space in " + d + ": " + room + " bytes usable, "
-                    + needed + " needed (heap in use " + used + " + 10% + margin " + settings.marginBytes() + ")");
+        boolean gzip;
+        String gzipUnavailable = settings.compression() == Compression.OFF ? null : dump.gzipUnavailable();
+        switch (settings.compression()) {
+            case GZIP -> {
+                // Where this JVM cannot compress, a plain dump (when it fits) is better evidence than none.
+                gzip = gzipUnavailable == null || room < needed;
+                if (gzip && gzipUnavailable != null) {
+                    return HeapDumpResult.skipped("not enough disk space in " + d + " for a plain dump: " + room
+                            + " bytes usable, " + needed + " needed, and no compressed dump: " + gzipUnavailable);
+                }
+                if (room < neededGzip) {
+                    return HeapDumpResult.skipped("not enough disk space in " + d + ": " + room + " bytes usable, "
+                            + neededGzip + " needed for a compressed dump (half the heap in use " + used
+                            + " + margin " + settings.marginBytes() + ")");
+                }
+            }
+            case AUTO -> {
+                gzip = room < needed;
+                if (gzip) {
+                    double gzipSeconds = used / GZIP_BYTES_PER_SECOND;
+                    String noGzip = room < neededGzip ? "nor for a compressed one (" + neededGzip + " needed)"
+                            : gzipUnavailable != null ? "and no compressed dump: " + gzipUnavailable
+                            : !Double.isNaN(secondsLeft) && secondsLeft < 2 * gzipSeconds
+                            ? String.format(Locale.ROOT, "and a compressed one (expected %.1f s) has not twice its"
+                                    + " time before the limit (forecast in %.1f s)", gzipSeconds, secondsLeft)
+                            : null;
+                    if (noGzip != null) {
+                        return HeapDumpResult.skipped("not enough disk space in " + d + ": " + room + " bytes usable, "
+                                + needed + " needed (heap in use " + used + " + 10% + margin " + settings.marginBytes()
+                                + "), " + noGzip);
+                    }
+                }
+            }
+            default -> {
+                gzip = false;
+                if (room < needed) {
+                    return HeapDumpResult.skipped("not enough disk space in " + d + ": " + room + " bytes usable, "
+                            + needed + " needed (heap in use " + used + " + 10% + margin " + settings.marginBytes() + ")");
+                }
+            }
         }
         EvidenceFiles.delete(old);
 
-        Path file = freshName(d);
+        Path file = freshName(d, gzip ? GZIP_SUFFIX : SUFFIX);
         if (file == null) {
             return HeapDumpResult.skipped("no free file name in " + d);
         }
         attempts++;
         long start = System.nanoTime();
         try {
-            dump.write(file.toString(), live);
+            dump.write(file.toString(), live, gzip);
         } catch (IOException | RuntimeException e) {
             long millis = (System.nanoTime() - start) / 1_000_000;
             removePartial(file);
@@ -190,7 +317,10 @@ public final class HeapDumper {
             }
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             long bytes = Files.size(file);
-            bytesPerSecond = millis > 0 ? bytes * 1000.0 / millis : Double.NaN;
+            if (!gzip) {
+                // The plain dump's speed is what the policy's timing and the gzip estimate stand on.
+                bytesPerSecond = millis > 0 ? bytes * 1000.0 / millis : Double.NaN;
+            }
             return new HeapDumpResult(EvidenceStatus.DONE, file, bytes, millis, null);
         } catch (IOException e) {
             removePartial(file);
@@ -198,9 +328,9 @@ public final class HeapDumper {
         }
     }
 
-    private Path freshName(Path dir) {
+    private Path freshName(Path dir, String suffix) {
         for (int i = 0; i < 5; i++) {
-            Path p = dir.resolve(EvidenceFiles.name(pid, clock.getAsLong(), randomPart.get(), SUFFIX));
+            Path p = dir.resolve(EvidenceFiles.name(pid, clock.getAsLong(), randomPart.get(), suffix));
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 return p;
             }

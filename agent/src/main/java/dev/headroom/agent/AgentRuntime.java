@@ -106,6 +106,13 @@ final class AgentRuntime implements Runnable {
     private long footprintEvery = FOOTPRINT_FIRST_MILLIS;
     private final RewriteCadence flightCadence = RewriteCadence.defaults();
     private final SamplingCadence cadence = new SamplingCadence();
+    /**
+     * The C1-only directive for the agent's code (option lightJit) is added this long after start,
+     * on the agent's thread: off the application's start, long before C2 would compile any of it.
+     */
+    static final long LIGHT_JIT_AFTER_MILLIS = 10_000;
+    private boolean jitPending;
+    private long startMillis;
     /** Ticks that only looked at the cgroup's usage, and those that read everything (self-measure). */
     private long quickTicks;
     private long fullTicks;
@@ -181,6 +188,8 @@ final class AgentRuntime implements Runnable {
 
         ownHeap = new OwnHeap(instrumentation);
         long now = System.currentTimeMillis();
+        startMillis = now;
+        jitPending = options.lightJit();
         Snapshot first = sensor.sample(now, true);
         lastNmtRead = now;
         int ownClasses = ownHeap.ownClasses();
@@ -232,11 +241,16 @@ final class AgentRuntime implements Runnable {
         history.setCeiling(PartCatalogue.CODE_CACHE, flags.reservedCodeCacheSize());
         forecastSettings = ForecastSettings.defaults();
         Options.Evidence evidence = options.evidence();
+        HeapDumper.Compression compression = HeapDumper.Compression.of(evidence.dumpCompress());
+        // Always compressed: the policy starts the dump as much earlier as a gzip dump takes longer.
+        long dumpSpeed = compression == HeapDumper.Compression.GZIP
+                ? (long) Math.min(options.policy().dumpBytesPerSecond(), HeapDumper.GZIP_BYTES_PER_SECOND)
+                : options.policy().dumpBytesPerSecond();
         policy = new Policy(PolicySettings.defaults()
                 .withIntervalSeconds(options.intervalMillis() / 1000.0)
                 .withThresholds(options.policy().horizonMillis() / 1000.0, options.policy().warnShare(),
                         options.policy().criticalShare(), options.policy().cooldownMillis() / 1000.0)
-                .withDumps(options.policy().dumpBytesPerSecond(), evidence.heapDump() ? evidence.maxDumps() : 0,
+                .withDumps(dumpSpeed, evidence.heapDump() ? evidence.maxDumps() : 0,
                         evidence.dumpIntervalMillis() / 1000.0));
 
         if (evidenceLate) {
@@ -246,7 +260,8 @@ final class AgentRuntime implements Runnable {
             problems.report("dumpDir", "heap dumps will not be possible: " + prepared.reason());
         }
         HeapDumper dumper = new HeapDumper(directory, options.procRoot(), new HeapDumper.Settings(
-                evidence.dumpLive(), evidence.dumpForce(), evidence.maxDumps(), evidence.keep(), evidence.marginBytes()));
+                evidence.dumpLive(), evidence.dumpForce(), evidence.maxDumps(), evidence.keep(), evidence.marginBytes(),
+                compression));
         NmtEvidence nmt = new NmtEvidence(directory, evidence.keep());
         if (nmt.enabled()) {
             // The baseline makes the NMT evidence at warning a difference from start, not just a level.
@@ -261,7 +276,7 @@ final class AgentRuntime implements Runnable {
         // run is kept for the moment that matters. Retention (keepDumps) still bounds the files.
         HeapDumper manualDumper = new HeapDumper(directory, options.procRoot(), new HeapDumper.Settings(
                 evidence.dumpLive(), evidence.dumpForce(), Math.max(1, evidence.keep()), evidence.keep(),
-                evidence.marginBytes()));
+                evidence.marginBytes(), compression));
         publishers = Publishers.start(options, latest,
                 new Operations(manualDumper, histogram, relief, this::report),
                 // Keyed by the line's first word (JMX, JFR, ...), so that one publisher's problem
@@ -528,9 +543,22 @@ final class AgentRuntime implements Runnable {
     void tick(boolean notice) {
         try {
             long now = System.currentTimeMillis();
-            if (!notice && options.quickTicks() && cadence.calm()
+            if (jitPending && now - startMillis >= LIGHT_JIT_AFTER_MILLIS) {
+                jitPending = false;
+                String why = OwnCompilation.keepC2Away();
+                if (why != null) {
+                    problems.report("lightJit", "the agent's code stays open to C2 (more JIT time, nothing else):"
+                            + " no compiler directive: " + why);
+                }
+            }
+            // A snapshot event due is a full tick: the event log (and whoever follows it) gets one
+            // every snapshotEvery, quick ticks or not.
+            boolean snapshotDue = now - lastSnapshotEvent >= options.snapshotEveryMillis() || now < lastSnapshotEvent;
+            if (!notice && !snapshotDue && options.quickTicks() && cadence.calm()
                     && !cadence.fullDue(now, sensor.quickUsageBytes())) {
                 quickTicks++;
+                // A registry built since the last full tick gets its meters now, not up to 10 s later.
+                publishers.quickTick();
                 return;
             }
             fullTicks++;
@@ -562,7 +590,7 @@ final class AgentRuntime implements Runnable {
                     measuredBudget);
             latest.set(reading);
             publishers.tick(reading);
-            if (now - lastSnapshotEvent >= options.snapshotEveryMillis() || decision.changed()) {
+            if (snapshotDue || decision.changed()) {
                 lastSnapshotEvent = now;
                 long quick = quickTicks;
                 long full = fullTicks;

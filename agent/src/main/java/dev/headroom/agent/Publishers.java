@@ -83,6 +83,16 @@ final class Publishers implements Responder.Moments {
         }
     }
 
+    /**
+     * Called on a tick that only looked: the Micrometer bridge binds a registry that arrived (it
+     * publishes the last full reading), nothing else runs.
+     */
+    void quickTick() {
+        if (bridge != null && bridge.pending()) {
+            bridge.tick();
+        }
+    }
+
     @Override
     public void alert(Reading reading, String reasons) {
         FlightEvents events = jfr;

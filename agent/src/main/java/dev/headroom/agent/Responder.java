@@ -124,7 +124,7 @@ final class Responder {
         notices(now, s, f);
         if (d.due(Decision.Action.DUMP_HEAP)) {
             if (options.evidence().heapDump()) {
-                heapDump(now, d);
+                heapDump(now, d, f);
             } else {
                 sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason",
                         "heap dumps are off (heapDump=false)"));
@@ -241,7 +241,7 @@ final class Responder {
      */
     static final long DUMP_CHECK_WAIT_MILLIS = 2_000;
 
-    private boolean heapDump(long now, Decision d) {
+    private boolean heapDump(long now, Decision d, Forecast f) {
         String unusable = unusable();
         if (unusable != null) {
             sink.event(now, "heapDumpSkipped", json -> json.writeStringField("reason", unusable));
@@ -250,8 +250,10 @@ final class Responder {
         }
         console.say("writing a heap dump (expected " + String.format(Locale.ROOT, "%.1f", d.expectedDumpSeconds())
                 + " s) before the limit is reached");
-        HeapDumpResult r = dumper.dump();
+        HeapDumpResult r = dumper.dump(options.evidence().dumpLive(),
+                f != null && f.hasEstimate() ? f.secondsToLimit() : Double.NaN);
         moments.heapDump(r, options.evidence().dumpLive());
+        boolean compressed = r.path() != null && r.path().getFileName().toString().endsWith(".gz");
         switch (r.status()) {
             case DONE -> {
                 lastDumpPath = r.path().toString();
@@ -261,9 +263,10 @@ final class Responder {
                     json.writeNumberField("bytes", r.bytes());
                     json.writeNumberField("millis", r.millis());
                     json.writeBooleanField("live", options.evidence().dumpLive());
+                    json.writeBooleanField("compressed", compressed);
                 });
-                console.say("heap dump written: " + r.path() + " (" + Bytes.human(r.bytes()) + " in "
-                        + r.millis() + " ms)");
+                console.say("heap dump written: " + r.path() + " (" + Bytes.human(r.bytes())
+                        + (compressed ? " gzip-compressed" : "") + " in " + r.millis() + " ms)");
                 return true;
             }
             case SKIPPED -> {

@@ -10,12 +10,16 @@ public enum Key {
     SNAPSHOT_EVERY("snapshotEvery", Kind.DURATION, "10s", "How often a `snapshot` event is written to the event log."),
     NMT_EVERY("nmtEvery", Kind.DURATION, "10s",
             "How often the Native Memory Tracking summary is read when NMT is on (it is slower than the other reads)."),
-    QUICK_TICKS("quickTicks", Kind.BOOLEAN, "false",
-            "Far from the limit and steady, ticks only read the cgroup's usage and a full sample is taken when it moves"
-            + " (0.5 % of the limit), nears the warning share, or 10 s have passed; every tick is full while anything"
-            + " is forecast or above OK. A step to the critical level is still seen within one interval. false: every"
-            + " tick reads and publishes everything (the default for now: with it on, meters, snapshot events, a changed limit"
-            + " and a move to another cgroup are seen up to 10 s late; docs/performance.md)."),
+    QUICK_TICKS("quickTicks", Kind.BOOLEAN, "true",
+            "Far from the limit and steady, ticks only read the cgroup's usage (and its own limit files) and a full"
+            + " sample is taken when usage moves (0.5 % of the limit), nears the warning share or memory.high, a limit"
+            + " changes, or snapshotEvery (at most 10 s) has passed; every tick is full while anything is forecast or"
+            + " above OK. A step to the critical level is still seen within one interval. false: every tick reads and"
+            + " publishes everything."),
+    LIGHT_JIT("lightJit", Kind.BOOLEAN, "true",
+            "The agent's own code is compiled by C1 only: a compiler directive excluding dev/headroom/* from C2,"
+            + " added through the DiagnosticCommand MBean 10 s after start (C2's compile time for code run once a"
+            + " second costs more than it saves; docs/performance.md). The application's code is not touched."),
     EVENT_LOG("eventLog", Kind.PATH, "",
             "Path of the JSON Lines event log; empty: no event log (human lines still go to stderr)."),
     DUMP_DIR("dumpDir", Kind.PATH, "",
@@ -46,6 +50,11 @@ public enum Key {
             "With maxDumps above 1: the least time between two dumps."),
     KEEP_DUMPS("keepDumps", Kind.INT, "3", "Files of each kind (dump, histogram, NMT) kept in the dump directory; older ones of ours are deleted."),
     DUMP_MARGIN("dumpMargin", Kind.BYTES, "64m", "Free disk required beyond the heap in use (+10%) before dumping."),
+    DUMP_COMPRESS("dumpCompress", Kind.STRING, "auto",
+            "Heap dumps compressed with gzip (.hprof.gz: about 3 times smaller for a heap of objects, written at"
+            + " 20 MiB/s or more): auto: only when the plain dump does not fit the disk and the compressed one has"
+            + " twice its expected time before the forecast kill; gzip: always (where the JVM can: G1, Parallel or"
+            + " Serial, once per JVM; else plain); off: never. docs/performance.md."),
     DUMP_SPEED("dumpSpeed", Kind.BYTES, "200m",
             "Expected heap dump speed in bytes per second, until a dump on this machine measures it."),
     HISTOGRAM("histogram", Kind.BOOLEAN, "true", "Write a class histogram at critical (also when there is no time for a dump)."),

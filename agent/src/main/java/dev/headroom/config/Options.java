@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param quickTicks far from the limit and steady, ticks that only read the cgroup's usage
  *                   ({@code dev.headroom.act.SamplingCadence}); false: every tick reads everything
+ * @param lightJit   the agent's own code compiled by C1 only ({@code dev.headroom.agent.OwnCompilation})
  * @param eventLog   {@code null}: no event log
  * @param dumpDir    {@code null}: decided at dump time (-XX:HeapDumpPath, else the working directory)
  * @param limitBytes {@code -1}: none given
@@ -21,6 +22,7 @@ public record Options(
         long snapshotEveryMillis,
         long nmtEveryMillis,
         boolean quickTicks,
+        boolean lightJit,
         Path eventLog,
         Path dumpDir,
         long limitBytes,
@@ -45,7 +47,7 @@ public record Options(
     /** What evidence to take at critical, and the bounds on it. */
     public record Evidence(boolean heapDump, boolean dumpLive, boolean dumpForce, int maxDumps,
                            long dumpIntervalMillis, int keep, long marginBytes, boolean histogram,
-                           boolean histogramLive) {
+                           boolean histogramLive, String dumpCompress) {
     }
 
     /** Opt-in relief and the command hook. {@code softMaxHeapBytes} -1 and {@code hook} empty mean off. */

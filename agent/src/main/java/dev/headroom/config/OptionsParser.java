@@ -82,10 +82,15 @@ public final class OptionsParser {
         long dumpSpeed = bytes(Key.DUMP_SPEED, raw);
         Options.Policy policy = new Options.Policy(duration(Key.HORIZON, raw), warnShare, criticalShare,
                 duration(Key.COOLDOWN, raw), dumpSpeed);
+        String dumpCompress = raw.getOrDefault(Key.DUMP_COMPRESS, Key.DUMP_COMPRESS.defaultValue()).trim()
+                .toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "gzip", "off").contains(dumpCompress)) {
+            throw new OptionException(message(Key.DUMP_COMPRESS, dumpCompress, "auto, gzip or off"));
+        }
         Options.Evidence evidence = new Options.Evidence(bool(Key.HEAP_DUMP, raw), bool(Key.DUMP_LIVE, raw),
                 bool(Key.DUMP_FORCE, raw), integer(Key.MAX_DUMPS, raw), duration(Key.DUMP_INTERVAL, raw),
                 integer(Key.KEEP_DUMPS, raw), bytes(Key.DUMP_MARGIN, raw), bool(Key.HISTOGRAM, raw),
-                bool(Key.HISTOGRAM_LIVE, raw));
+                bool(Key.HISTOGRAM_LIVE, raw), dumpCompress);
         String hook = raw.getOrDefault(Key.HOOK, Key.HOOK.defaultValue()).trim();
         if (!hook.isEmpty() && !hook.startsWith("/")) {
             throw new OptionException(message(Key.HOOK, hook, "a command with an absolute path, like /usr/local/bin/notify"));
@@ -105,7 +110,7 @@ public final class OptionsParser {
                 terminationLog, bool(Key.MICROMETER, raw), meterNames, bool(Key.JMX, raw), bool(Key.JFR, raw),
                 duration(Key.BUDGET_WARMUP, raw));
         return new Options(interval, duration(Key.SNAPSHOT_EVERY, raw), duration(Key.NMT_EVERY, raw),
-                bool(Key.QUICK_TICKS, raw), path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),
+                bool(Key.QUICK_TICKS, raw), bool(Key.LIGHT_JIT, raw), path(Key.EVENT_LOG, raw), path(Key.DUMP_DIR, raw), limit, cgroupRoot, procRoot, bool(Key.QUIET, raw),
                 policy, evidence, relief, outputs, effective);
     }
 

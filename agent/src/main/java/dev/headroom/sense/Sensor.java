@@ -131,9 +131,10 @@ public final class Sensor {
 
     /**
      * The located cgroup's usage alone, for a tick that only looks whether anything moved
-     * ({@code SamplingCadence}); {@code -1} when there is no reader or the read fails (the next full
-     * sample reports and relocates). Reads no other file: not {@code /proc/self/cgroup} either, so a
-     * process moved to another cgroup is noticed at the next full sample.
+     * ({@code SamplingCadence}); {@code -1}, which calls a full sample, when there is no reader, a
+     * read fails (the full sample reports and relocates) or the own cgroup's limit files changed.
+     * Reads nothing else: not {@code /proc/self/cgroup}, so a process moved to another cgroup is
+     * noticed at the next periodic full sample.
      */
     public long quickUsageBytes() {
         CgroupMemoryReader reader = cgroupReader;
@@ -141,7 +142,7 @@ public final class Sensor {
             return -1;
         }
         try {
-            return reader.usageBytes();
+            return reader.ownLimitsChanged() ? -1 : reader.usageBytes();
         } catch (IOException | RuntimeException e) {
             return -1;
         }

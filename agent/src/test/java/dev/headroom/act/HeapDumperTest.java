@@ -125,7 +125,7 @@ class HeapDumperTest {
     void refusesWhenTheDiskHasNoRoomForTheHeapInUse() throws IOException {
         List<String> written = new ArrayList<>();
         // Heap in use is 100 MiB (see fake): 100 + 10 + 64 MiB margin are needed, 150 MiB are there.
-        HeapDumper dumper = fake(tmp, fixtureMountinfo("ext4", tmp), HeapDumper.Settings.defaults(), p -> 150 * MIB,
+        HeapDumper dumper = fake(tmp, fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.OFF), p -> 150 * MIB,
                 written);
 
         HeapDumpResult r = dumper.dump();
@@ -133,6 +133,152 @@ class HeapDumperTest {
         assertEquals(EvidenceStatus.SKIPPED, r.status());
         assertTrue(r.reason().startsWith("not enough disk space"), r.reason());
         assertTrue(written.isEmpty());
+    }
+
+    @Test
+    void automaticCompressionOnlyWhereThePlainDumpDoesNotFitTheDisk() throws IOException {
+        List<String> written = new ArrayList<>();
+        // 100 MiB in use: plain needs 174 MiB, compressed is counted at 50 + 64 MiB.
+        HeapDumper roomy = fake(tmp.resolve("a"), fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.AUTO),
+                p -> 10_000 * MIB, written);
+        HeapDumpResult plain = roomy.dump(true, 60);
+        assertEquals(EvidenceStatus.DONE, plain.status(), plain.reason());
+        assertTrue(plain.path().toString().endsWith(".hprof"), plain.path().toString());
+
+        HeapDumper tight = fake(tmp.resolve("b"), fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.AUTO),
+                p -> 150 * MIB, written);
+        HeapDumpResult gz = tight.dump(true, 60);
+        assertEquals(EvidenceStatus.DONE, gz.status(), gz.reason());
+        assertTrue(gz.path().toString().endsWith(".hprof.gz"), gz.path().toString());
+        assertTrue(Hprof.startsWithHeader(gz.path()) == false, "compressed on disk");
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz.path()))) {
+            assertEquals("JAVA PROFILE 1.0.2\0", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(gz.path())));
+        assertEquals(2, written.size());
+    }
+
+    @Test
+    void automaticCompressionIsSkippedWhenTheKillComesBeforeTwiceItsTime() throws IOException {
+        List<String> written = new ArrayList<>();
+        // 100 MiB at GZIP_BYTES_PER_SECOND (20 MiB/s) is 5 s compressed, so 10 s are needed.
+        HeapDumper tight = fake(tmp, fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.AUTO),
+                p -> 150 * MIB, written);
+
+        HeapDumpResult soon = tight.dump(true, 9.9);
+        assertEquals(EvidenceStatus.SKIPPED, soon.status());
+        assertTrue(soon.reason().contains("has not twice its time"), soon.reason());
+        assertTrue(written.isEmpty());
+        assertEquals(0, tight.attempts());
+
+        HeapDumpResult later = tight.dump(true, 10.1);
+        assertEquals(EvidenceStatus.DONE, later.status(), later.reason());
+        assertTrue(later.path().toString().endsWith(".gz"));
+    }
+
+    @Test
+    void automaticCompressionStillNeedsRoomForTheCompressedDump() throws IOException {
+        List<String> written = new ArrayList<>();
+        HeapDumper full = fake(tmp, fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.AUTO),
+                p -> 100 * MIB, written);
+
+        HeapDumpResult r = full.dump(true, Double.NaN);
+
+        assertEquals(EvidenceStatus.SKIPPED, r.status());
+        assertTrue(r.reason().contains("nor for a compressed one"), r.reason());
+        assertTrue(written.isEmpty());
+    }
+
+    @Test
+    void gzipAlwaysCompressesAndOffNever() throws IOException {
+        List<String> written = new ArrayList<>();
+        HeapDumpResult always = fake(tmp.resolve("a"), fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.GZIP),
+                p -> 10_000 * MIB, written).dump(true, 1.0);
+        assertEquals(EvidenceStatus.DONE, always.status(), always.reason());
+        assertTrue(always.path().toString().endsWith(".hprof.gz"));
+
+        HeapDumpResult never = fake(tmp.resolve("b"), fixtureMountinfo("ext4", tmp), settings(HeapDumper.Compression.OFF),
+                p -> 10_000 * MIB, written).dump(true, Double.NaN);
+        assertTrue(never.path().toString().endsWith(".hprof"));
+    }
+
+    @Test
+    void plainAndCompressedDumpsAreKeptTogetherUnderKeep() throws IOException {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+        Path oldGz = Files.writeString(tmp.resolve("headroom-11-20240101T000000000Z-aaaaaa.hprof.gz"), "1");
+        Path oldPlain = Files.writeString(tmp.resolve("headroom-12-20240102T000000000Z-bbbbbb.hprof"), "2");
+        HeapDumper dumper = fake(tmp, fixtureMountinfo("ext4", tmp),
+                new HeapDumper.Settings(true, false, 1, 2, 0, HeapDumper.Compression.GZIP), p -> 10_000 * MIB,
+                new ArrayList<>());
+
+        HeapDumpResult r = dumper.dump();
+
+        assertEquals(EvidenceStatus.DONE, r.status(), r.reason());
+        assertFalse(Files.exists(oldGz), "the oldest, compressed, went");
+        assertTrue(Files.exists(oldPlain));
+    }
+
+    @Test
+    void dumpsTheTestJvmCompressedThroughAFullCollection() throws IOException {
+        assumeTrue(GzipHeapDump.unavailable() == null, "this JVM cannot: " + GzipHeapDump.unavailable());
+        Path dumps = tmp.resolve("dumps");
+        HeapDumper dumper = new HeapDumper(new EvidenceDirectory(dumps), Path.of("/proc"),
+                settings(HeapDumper.Compression.GZIP));
+
+        HeapDumpResult r = dumper.dump();
+
+        assertEquals(EvidenceStatus.DONE, r.status(), r.reason());
+        assertTrue(r.path().getFileName().toString().endsWith(".hprof.gz"), r.path().toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.path())));
+        assertFalse(Hprof.startsWithHeader(r.path()));
+        Hprof.Walk walk = Hprof.walk(r.path());
+        assertTrue(walk.version().startsWith("JAVA PROFILE 1.0."), walk.version());
+        assertTrue(walk.heapRecords() > 0, "no heap dump record");
+        assertTrue(Double.isNaN(dumper.measuredBytesPerSecond()), "a compressed dump's speed is not the plain one's");
+        // HotSpot names every later full-GC dump after this one: no second through this route.
+        assertTrue(GzipHeapDump.unavailable().contains("already"), GzipHeapDump.unavailable());
+        com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        assertEquals("false", hotspot.getVMOption("HeapDumpAfterFullGC").getValue(), "flags put back");
+        assertEquals("0", hotspot.getVMOption("HeapDumpGzipLevel").getValue());
+        assertEquals("", hotspot.getVMOption("HeapDumpPath").getValue());
+    }
+
+    @Test
+    void whereTheJvmCannotCompressGzipFallsBackToAPlainDumpAndAutoSaysWhy() throws IOException {
+        HeapDumper.Dump noGzip = new HeapDumper.Dump() {
+            @Override
+            public void write(String path, boolean live, boolean gzip) throws IOException {
+                assertFalse(gzip, "never asked for what it cannot do");
+                writeFakeDump(path, live, false);
+            }
+
+            @Override
+            public String gzipUnavailable() {
+                return "-XX:+DisableExplicitGC is set";
+            }
+        };
+        HeapDumpResult gzipRoomy = new HeapDumper(directory(tmp.resolve("a")), fixtureMountinfo("ext4", tmp),
+                settings(HeapDumper.Compression.GZIP), p -> 10_000 * MIB, () -> 100 * MIB, noGzip, () -> CLOCK, 4242,
+                () -> "aaaaaa").dump();
+        assertEquals(EvidenceStatus.DONE, gzipRoomy.status(), gzipRoomy.reason());
+        assertTrue(gzipRoomy.path().toString().endsWith(".hprof"), "plain where the disk has room");
+
+        HeapDumpResult gzipTight = new HeapDumper(directory(tmp.resolve("b")), fixtureMountinfo("ext4", tmp),
+                settings(HeapDumper.Compression.GZIP), p -> 150 * MIB, () -> 100 * MIB, noGzip, () -> CLOCK, 4242,
+                () -> "bbbbbb").dump();
+        assertEquals(EvidenceStatus.SKIPPED, gzipTight.status());
+        assertTrue(gzipTight.reason().contains("DisableExplicitGC"), gzipTight.reason());
+
+        HeapDumpResult auto = new HeapDumper(directory(tmp.resolve("c")), fixtureMountinfo("ext4", tmp),
+                settings(HeapDumper.Compression.AUTO), p -> 150 * MIB, () -> 100 * MIB, noGzip, () -> CLOCK, 4242,
+                () -> "cccccc").dump(true, 600);
+        assertEquals(EvidenceStatus.SKIPPED, auto.status());
+        assertTrue(auto.reason().contains("no compressed dump: -XX:+DisableExplicitGC is set"), auto.reason());
+    }
+
+    private static HeapDumper.Settings settings(HeapDumper.Compression compression) {
+        return new HeapDumper.Settings(true, false, 1, 3, HeapDumper.Settings.DEFAULT_MARGIN_BYTES, compression);
     }
 
     @Test
@@ -216,7 +362,7 @@ class HeapDumperTest {
         Path link = Files.createSymbolicLink(tmp.resolve(taken), target);
         Iterator<String> randoms = List.of("aaaaaa", "bbbbbb").iterator();
         HeapDumper dumper = new HeapDumper(directory(tmp), fixtureMountinfo("ext4", tmp), HeapDumper.Settings.defaults(),
-                p -> 10_000 * MIB, () -> 100 * MIB, HeapDumperTest::writeFakeDump, () -> CLOCK, 4242, randoms::next);
+                p -> 10_000 * MIB, () -> 100 * MIB, (path, live, gzip) -> writeFakeDump(path, live, gzip), () -> CLOCK, 4242, randoms::next);
 
         HeapDumpResult r = dumper.dump();
 
@@ -241,7 +387,7 @@ class HeapDumperTest {
     void aFailedDumpLeavesNoPartialFileAndCountsAsAnAttempt() throws IOException {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
         HeapDumper dumper = new HeapDumper(directory(tmp), fixtureMountinfo("ext4", tmp), HeapDumper.Settings.defaults(),
-                p -> 10_000 * MIB, () -> 100 * MIB, (path, live) -> {
+                p -> 10_000 * MIB, () -> 100 * MIB, (path, live, gzip) -> {
                     Files.write(Path.of(path), new byte[] {1, 2, 3});
                     throw new IOException("No space left on device");
                 }, () -> CLOCK, 4242, () -> "cccccc");
@@ -258,7 +404,7 @@ class HeapDumperTest {
     @Test
     void measuresTheWriteSpeedAndEstimatesTheNextDump() {
         HeapDumper dumper = new HeapDumper(directory(tmp), fixtureMountinfo("ext4", tmp), HeapDumper.Settings.defaults(),
-                p -> 10_000 * MIB, () -> 100 * MIB, HeapDumperTest::writeFakeDump, () -> CLOCK, 4242, () -> "dddddd");
+                p -> 10_000 * MIB, () -> 100 * MIB, (path, live, gzip) -> writeFakeDump(path, live, gzip), () -> CLOCK, 4242, () -> "dddddd");
         assertTrue(Double.isNaN(dumper.measuredBytesPerSecond()));
 
         HeapDumpResult r = dumper.dump();
@@ -272,10 +418,18 @@ class HeapDumperTest {
 
     // --- helpers
 
-    private static void writeFakeDump(String path, boolean live) throws IOException {
+    private static void writeFakeDump(String path, boolean live, boolean gzip) throws IOException {
         // As HotSpot does: exclusive creation, never through an existing name.
-        Files.write(Path.of(path), "JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII),
-                java.nio.file.StandardOpenOption.CREATE_NEW);
+        byte[] header = "JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII);
+        try (var out = Files.newOutputStream(Path.of(path), java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            if (gzip) {
+                try (var z = new java.util.zip.GZIPOutputStream(out)) {
+                    z.write(header);
+                }
+            } else {
+                out.write(header);
+            }
+        }
     }
 
     private static EvidenceDirectory directory(Path dir) {
@@ -287,8 +441,8 @@ class HeapDumperTest {
         Supplier<String> random = EvidenceFiles::randomPart;
         long[] clock = {CLOCK};
         return new HeapDumper(directory(dir), mountinfo, settings, space, () -> 100 * MIB,
-                (path, live) -> {
-                    writeFakeDump(path, live);
+                (path, live, gzip) -> {
+                    writeFakeDump(path, live, gzip);
                     written.add(path);
                 }, () -> clock[0]++, 4242, random);
     }

@@ -28,7 +28,9 @@ final class Hprof {
     }
 
     static Walk walk(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
+        // A compressed dump (GC.heap_dump -gz) is walked through gzip: it must be as whole inside.
+        try (InputStream raw = file.getFileName().toString().endsWith(".gz")
+                ? new java.util.zip.GZIPInputStream(Files.newInputStream(file), 1 << 16) : Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
             StringBuilder version = new StringBuilder();
             int c;

@@ -251,7 +251,7 @@ class OptionsParserFuzzTest {
                 String path = path(r);
                 yield new Value(path, Path.of(path));
             }
-            case QUIET, QUICK_TICKS, HEAP_DUMP, DUMP_LIVE, DUMP_FORCE, HISTOGRAM, HISTOGRAM_LIVE, TRIM_NATIVE_HEAP, GC_ON_CRITICAL,
+            case QUIET, QUICK_TICKS, LIGHT_JIT, HEAP_DUMP, DUMP_LIVE, DUMP_FORCE, HISTOGRAM, HISTOGRAM_LIVE, TRIM_NATIVE_HEAP, GC_ON_CRITICAL,
                     MICROMETER, JMX, JFR -> {
                 boolean b = r.nextBoolean();
                 String text = Boolean.toString(b);
@@ -281,6 +281,10 @@ class OptionsParserFuzzTest {
             }
             case METER_NAMES -> {
                 String n = pick(r, "headroom", "otel", "both");
+                yield new Value(pad + (r.nextBoolean() ? n.toUpperCase(Locale.ROOT) : n) + pad, n);
+            }
+            case DUMP_COMPRESS -> {
+                String n = pick(r, "auto", "gzip", "off");
                 yield new Value(pad + (r.nextBoolean() ? n.toUpperCase(Locale.ROOT) : n) + pad, n);
             }
         };
@@ -319,6 +323,7 @@ class OptionsParserFuzzTest {
             case PROC_ROOT -> o.procRoot();
             case QUIET -> o.quiet();
             case QUICK_TICKS -> o.quickTicks();
+            case LIGHT_JIT -> o.lightJit();
             case HORIZON -> o.policy().horizonMillis();
             case WARN_SHARE -> o.policy().warnShare();
             case CRITICAL_SHARE -> o.policy().criticalShare();
@@ -345,6 +350,7 @@ class OptionsParserFuzzTest {
             case BUDGET_WARMUP -> o.outputs().budgetWarmupMillis();
             case MICROMETER -> o.outputs().micrometer();
             case METER_NAMES -> o.outputs().meterNames();
+            case DUMP_COMPRESS -> o.evidence().dumpCompress();
             case JMX -> o.outputs().jmx();
             case JFR -> o.outputs().jfr();
         };

@@ -127,6 +127,47 @@ class SensorTest {
         assertEquals(s.cgroup().workingSetBytes(), s.workingSetBytes());
     }
 
+    @Test
+    void aQuickLookCallsAFullSampleWhenTheOwnV1LimitChanged() throws Exception {
+        copy(Path.of(SensorTest.class.getResource("/cgroup/v1-host-view").toURI()), temp);
+        Sensor sensor = new Sensor(temp.resolve("proc"), temp.resolve("sys/fs/cgroup"), -1, (source, message) -> { });
+        Path limit = temp.resolve("sys/fs/cgroup/memory" + CONTAINER + "/memory.limit_in_bytes");
+        Snapshot first = sensor.sample(1_000, false);
+        long usage = first.cgroup().usageBytes();
+        assertEquals(usage, sensor.quickUsageBytes(), "nothing changed: the usage");
+
+        Files.writeString(limit, "268435456\n");
+        assertEquals(-1, sensor.quickUsageBytes(), "an in-place resize: a full sample, now");
+        assertEquals(-1, sensor.quickUsageBytes(), "until a full sample has read it");
+        assertEquals(268_435_456L, sensor.sample(2_000, false).limitBytes());
+        assertEquals(usage, sensor.quickUsageBytes(), "read: quick looks again");
+    }
+
+    @Test
+    void aQuickLookCallsAFullSampleWhenTheOwnV2MaxOrHighChanged() throws Exception {
+        copy(Path.of(SensorTest.class.getResource("/cgroup/v2-kubernetes-nested").toURI()), temp);
+        Sensor sensor = new Sensor(temp.resolve("proc"), temp.resolve("sys/fs/cgroup"), -1, (source, message) -> { });
+        Path pod = temp.resolve("sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234_5678.slice");
+        Path container = pod.resolve("cri-containerd-0123abcd.scope");
+        long usage = sensor.sample(1_000, false).cgroup().usageBytes();
+        assertEquals(usage, sensor.quickUsageBytes());
+
+        Files.writeString(container.resolve("memory.max"), "805306368\n");
+        assertEquals(-1, sensor.quickUsageBytes(), "memory.max set on the container");
+        assertEquals(805_306_368L, sensor.sample(2_000, false).limitBytes());
+        assertEquals(usage, sensor.quickUsageBytes());
+
+        Files.writeString(container.resolve("memory.high"), "700000000\n");
+        assertEquals(-1, sensor.quickUsageBytes(), "memory.high changed");
+        assertEquals(700_000_000L, sensor.sample(3_000, false).cgroup().highBytes());
+        assertEquals(usage, sensor.quickUsageBytes());
+
+        // A parent's limit is left to the periodic full sample (documented): one read a tick is the cost.
+        Files.writeString(pod.resolve("memory.max"), "536870912\n");
+        assertEquals(usage, sensor.quickUsageBytes(), "the pod's limit is not looked at by a quick tick");
+        assertEquals(536_870_912L, sensor.sample(4_000, false).limitBytes());
+    }
+
     private static void copy(Path from, Path to) throws IOException, URISyntaxException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {

@@ -106,6 +106,34 @@ class FaultDumpIT {
     }
 
     @Test
+    void aCompressedDumpIsAWholeGzipHprofOwnedByTheJvmsUserAlone() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("gz"));
+        JsonNode outcome = dumpInto(dir, ",dumpCompress=gzip");
+        assertEquals("heapDump", outcome.get("event").asText(), outcome.toString());
+        assertTrue(outcome.get("compressed").asBoolean(), outcome.toString());
+        Path file = Path.of(outcome.get("path").asText());
+        assertTrue(file.getFileName().toString().endsWith(".hprof.gz"), file.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(Files.size(file), outcome.get("bytes").asLong());
+        // Whole: gzip's trailer (CRC and length) is checked at its end, and the content is an HPROF file.
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            byte[] head = in.readNBytes(18);
+            assertEquals("JAVA PROFILE 1.0.2", new String(head, StandardCharsets.US_ASCII));
+            long rest = in.transferTo(java.io.OutputStream.nullOutputStream());
+            assertTrue(rest > 1_000_000, "a heap's worth of records: " + rest + " bytes");
+        }
+    }
+
+    @Test
+    void whereTheCollectorCannotCompressGzipFallsBackToAPlainDump() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("zgc"));
+        JsonNode outcome = dumpInto(dir, ",dumpCompress=gzip", "-XX:+UseZGC");
+        assertEquals("heapDump", outcome.get("event").asText(), outcome.toString());
+        assertTrue(!outcome.get("compressed").asBoolean(), outcome.toString());
+        assertTrue(outcome.get("path").asText().endsWith(".hprof"), outcome.toString());
+    }
+
+    @Test
     void aDumpDirectoryOnTmpfsIsRefusedWithOneReason() throws Exception {
         try (Mounts mounts = new Mounts()) {
             Path tmpfs = mounts.tmpfs(work.resolve("tmpfs"), "256m");
@@ -152,13 +180,13 @@ class FaultDumpIT {
      * waits for the dump's outcome, checks that the application ran to its end and that the
      * agent said one line about the dump, and returns the outcome event.
      */
-    private JsonNode dumpInto(Path dir, String moreOptions) throws Exception {
+    private JsonNode dumpInto(Path dir, String moreOptions, String... jvmFlags) throws Exception {
         Path log = work.resolve("events.jsonl");
+        List<String> flags = new java.util.ArrayList<>(List.of(AgentJvm.agentOption("eventLog=" + log
+                + ",interval=100ms,dumpDir=" + dir + "," + CRITICAL_AT_ONCE + moreOptions), OVERSIZED_HEAP));
+        flags.addAll(List.of(jvmFlags));
         try (MemoryCgroup cgroup = MemoryCgroup.create(300 * MIB);
-             AgentJvm app = AgentJvm.start(work, cgroup,
-                     List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=100ms,dumpDir=" + dir + ","
-                             + CRITICAL_AT_ONCE + moreOptions), OVERSIZED_HEAP),
-                     "dev.headroom.samples.Idle", "6")) {
+             AgentJvm app = AgentJvm.start(work, cgroup, flags, "dev.headroom.samples.Idle", "6")) {
             List<JsonNode> events = new EventLogFile(log).awaitEvents(FaultDumpIT::hasOutcome, Duration.ofSeconds(30),
                     app.process);
             assertEquals(0, app.waitFor(60), "the application's exit code");
@@ -252,7 +280,8 @@ class FaultDumpIT {
 
     static List<Path> hprofFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".hprof")).toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".hprof")
+                    || p.getFileName().toString().endsWith(".hprof.gz")).toList();
         }
     }
 

@@ -62,8 +62,10 @@ class SoakIT {
         long started;
         try (MemoryCgroup cgroup = MemoryCgroup.create(512 * MIB);
              AgentJvm app = AgentJvm.start(work, cgroup,
+                     // Every tick full (quickTicks=false): the soak is of the path that reads, allocates and
+                     // publishes; an idle JVM would otherwise have most of its ticks only look at one file.
                      List.of(AgentJvm.agentOption("eventLog=" + log + ",interval=10ms,snapshotEvery=1s,nmtEvery=1s,"
-                                     + "dumpDir=" + evidence + ",jmx=true,jfr=true,micrometer=true"),
+                                     + "quickTicks=false,dumpDir=" + evidence + ",jmx=true,jfr=true,micrometer=true"),
                              "-Xmx64m", "-XX:NativeMemoryTracking=summary"),
                      "dev.headroom.samples.Idle", Long.toString(appSeconds))) {
             EventLogFile events = new EventLogFile(log);

@@ -238,6 +238,15 @@ public final class MicrometerBridge implements AutoCloseable {
     }
 
     /**
+     * Whether a registry or a loader with Micrometer arrived and is not bound yet: a tick that only
+     * looks calls {@link #tick()} then, so binding does not wait for the next full tick. On the tick
+     * thread.
+     */
+    public boolean pending() {
+        return !definedLoaders.isEmpty() || !arrived.isEmpty() || !waiting.isEmpty();
+    }
+
+    /**
      * Makes sure the loader's {@code Metrics.globalRegistry} exists, so that its constructor hands
      * it to the bridge. An application that never touches it still has it bound: the registries
      * other agents add there see Headroom's meters (the OpenTelemetry Java agent's Micrometer

@@ -32,6 +32,17 @@ public interface CgroupMemoryReader {
     long usageBytes() throws IOException;
 
     /**
+     * Whether the own cgroup's limit files ({@code memory.limit_in_bytes}; {@code memory.max} and
+     * {@code memory.high}) now say something else than at the last {@link #read()}: one or two small
+     * reads, for a tick that only looks, so that a limit lowered at run time (an in-place resize)
+     * calls a full read at once rather than at the next periodic one. A parent's limit is not looked
+     * at here; the periodic full read sees it.
+     */
+    default boolean ownLimitsChanged() throws IOException {
+        return false;
+    }
+
+    /**
      * Whether the last {@link #read()} found this process in the cgroup's {@code cgroup.procs}. While it
      * does, the process has not been moved, and {@code /proc/self/cgroup} need not be read to know it.
      */

@@ -28,6 +28,8 @@ final class LimitChain {
     private long lastHint = Long.MIN_VALUE;
     private long lastLowest = -1;
     private int lastLowestLevel = -1;
+    // The first level's raw value as the last full read saw it, for firstChanged.
+    private long firstSeen = Long.MIN_VALUE;
 
     private LimitChain(Path[] files, String[] sources) {
         this.files = files;
@@ -64,7 +66,11 @@ final class LimitChain {
         long lowest = -1;
         lowestLevel = -1;
         for (int i = 0; i < files.length; i++) {
-            long limit = effective(io.readSingleValue(files[i]), hostMemoryBytes);
+            long raw = io.readSingleValue(files[i]);
+            if (i == 0) {
+                firstSeen = raw;
+            }
+            long limit = effective(raw, hostMemoryBytes);
             if (limit >= 0 && (lowest < 0 || limit < lowest)) {
                 lowest = limit;
                 lowestLevel = i;
@@ -84,6 +90,7 @@ final class LimitChain {
             return lowest(io, hostMemoryBytes);
         }
         long first = io.readSingleValue(files[0]);
+        firstSeen = first;
         if (first != lastFirst || hint != lastHint) {
             lastLowest = lowest(io, hostMemoryBytes);
             lastLowestLevel = lowestLevel;
@@ -92,6 +99,15 @@ final class LimitChain {
         }
         lowestLevel = lastLowestLevel;
         return lastLowest;
+    }
+
+    /**
+     * Whether the first level's file (the process's own cgroup, where a container's limit is set and
+     * where an in-place resize changes it) now says something else than at the last full read: one
+     * small read, for a tick that only looks. {@code false} without a file at that level.
+     */
+    boolean firstChanged(InterfaceFiles io) throws IOException {
+        return files.length > 0 && firstSeen != Long.MIN_VALUE && io.readSingleValue(files[0]) != firstSeen;
     }
 
     /** Where the last {@link #lowest} came from, {@code null} when it found no limit. */

@@ -72,6 +72,11 @@ final class V1MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized boolean ownLimitsChanged() throws IOException {
+        return limits.firstChanged(io);
+    }
+
+    @Override
     public synchronized CgroupMemory read() throws IOException {
         long usageBytes = io.readSingleValue(usage);
         io.readFlatKeyed(stat, statValues);

@@ -76,6 +76,11 @@ final class V2MemoryReader implements CgroupMemoryReader {
     }
 
     @Override
+    public synchronized boolean ownLimitsChanged() throws IOException {
+        return limits.firstChanged(io) || highs.firstChanged(io);
+    }
+
+    @Override
     public synchronized CgroupMemory read() throws IOException {
         long usageBytes = io.readSingleValue(current);
         io.readFlatKeyed(stat, statValues);
