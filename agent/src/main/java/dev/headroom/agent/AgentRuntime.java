@@ -112,6 +112,9 @@ final class AgentRuntime implements Runnable {
      */
     static final long LIGHT_JIT_AFTER_MILLIS = 10_000;
     private boolean jitPending;
+    /** The last full tick's sample, which a quick tick adds to the history again at its own time. */
+    private Snapshot lastFullSnapshot;
+    private Breakdown lastFullBreakdown;
     private long startMillis;
     /** Ticks that only looked at the cgroup's usage, and those that read everything (self-measure). */
     private long quickTicks;
@@ -554,9 +557,17 @@ final class AgentRuntime implements Runnable {
             // A snapshot event due is a full tick: the event log (and whoever follows it) gets one
             // every snapshotEvery, quick ticks or not.
             boolean snapshotDue = now - lastSnapshotEvent >= options.snapshotEveryMillis() || now < lastSnapshotEvent;
+            long usage;
             if (!notice && !snapshotDue && options.quickTicks() && cadence.calm()
-                    && !cadence.fullDue(now, sensor.quickUsageBytes())) {
+                    && !cadence.fullDue(now, usage = sensor.quickUsageBytes())) {
                 quickTicks++;
+                // The history keeps its pace while usage is flat: the last full sample, carried
+                // forward (SamplingCadence.flatSinceFull). With only full ticks in it, a calm stretch
+                // was a sample or two and a spike after it nearly all of the forecaster's windows: a
+                // spike that recovers was forecast as a kill (OomKillIT, 8ab3b9d's CI).
+                if (lastFullSnapshot != null && cadence.flatSinceFull(usage)) {
+                    history.add(lastFullSnapshot.at(now), lastFullBreakdown);
+                }
                 // A registry built since the last full tick gets its meters now, not up to 10 s later.
                 publishers.quickTick();
                 return;
@@ -573,6 +584,8 @@ final class AgentRuntime implements Runnable {
             Snapshot snapshot = sensor.sample(now, nmtDue);
             Breakdown breakdown = Reconciler.reconcile(snapshot);
             history.add(snapshot, breakdown);
+            lastFullSnapshot = snapshot;
+            lastFullBreakdown = breakdown;
             measure(now, snapshot, breakdown);
             Forecast forecast = Forecaster.forecast(history, forecastSettings);
             Decision decision = policy.decide(forecast, snapshot, breakdown);

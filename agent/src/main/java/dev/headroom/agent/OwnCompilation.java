@@ -22,7 +22,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * <p>The directive is read from a file: written to a fresh temporary file (created exclusively,
  * mode 0600, so never through a link), read by the JVM and deleted at once. Where it cannot be had
  * (no writable temporary directory, a JVM without the command, {@code CompilerDirectivesLimit}
- * reached) nothing changes but the cost; no error reaches the application.
+ * reached) nothing changes but the cost; no error reaches the application. Where C2 is not used in
+ * tiers ({@code -XX:-TieredCompilation}, {@code -XX:TieredStopAtLevel} below 4) nothing is added.
  */
 final class OwnCompilation {
 
@@ -31,8 +32,15 @@ final class OwnCompilation {
     private OwnCompilation() {
     }
 
-    /** Adds the directive; {@code null} when added, else why not. Never throws. */
+    /**
+     * Adds the directive; {@code null} when added or not needed (no C2 in use: then nothing is
+     * added, since without tiers excluding C2 would leave the code interpreted), else why not.
+     * Never throws.
+     */
     static String keepC2Away() {
+        if (!tieredWithC2()) {
+            return null;
+        }
         Path file = null;
         try {
             file = Files.createTempFile("headroom-directive-", ".json",
@@ -54,6 +62,22 @@ final class OwnCompilation {
                     // A 0600 file of 60 bytes in the temporary directory: nothing secret in it.
                 }
             }
+        }
+    }
+
+    /**
+     * Whether the JVM compiles in tiers up to C2: only then does a C1-only directive leave the code
+     * compiled. {@code -XX:-TieredCompilation} (C2 alone) and {@code -XX:TieredStopAtLevel=1..3}
+     * (no C2) need none. Unknown flags (not HotSpot) count as no.
+     */
+    static boolean tieredWithC2() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return hotspot != null && "true".equals(hotspot.getVMOption("TieredCompilation").getValue())
+                    && Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue()) >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
         }
     }
 }

@@ -18,8 +18,9 @@ public enum Key {
             + " publishes everything."),
     LIGHT_JIT("lightJit", Kind.BOOLEAN, "true",
             "The agent's own code is compiled by C1 only: a compiler directive excluding dev/headroom/* from C2,"
-            + " added through the DiagnosticCommand MBean 10 s after start (C2's compile time for code run once a"
-            + " second costs more than it saves; docs/performance.md). The application's code is not touched."),
+            + " added through the DiagnosticCommand MBean 10 s after start where the JVM compiles in tiers up to C2"
+            + " (C2's compile time for code run once a second costs more than it saves; docs/performance.md)."
+            + " The application's code is not touched."),
     EVENT_LOG("eventLog", Kind.PATH, "",
             "Path of the JSON Lines event log; empty: no event log (human lines still go to stderr)."),
     DUMP_DIR("dumpDir", Kind.PATH, "",

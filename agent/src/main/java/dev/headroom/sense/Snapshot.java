@@ -27,6 +27,14 @@ public record Snapshot(
         ProcessMemory process,
         JvmMemory jvm) {
 
+    /**
+     * The same readings at another time: what a quick tick adds to the history (the last full
+     * sample carried forward, since usage has moved less than the cadence's step since it).
+     */
+    public Snapshot at(long epochMillis) {
+        return new Snapshot(epochMillis, cgroup, limitBytes, limitSource, workingSetBytes, hostMemoryBytes, process, jvm);
+    }
+
     /** The words {@link Sensor} uses when the limit is the {@code limit} option. */
     public static final String LIMIT_OPTION = "limit option";
 

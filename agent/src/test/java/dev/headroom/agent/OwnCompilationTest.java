@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,30 @@ class OwnCompilationTest {
         // Removed again, so that other tests in this JVM compile as usual.
         diagnostic("compilerDirectivesRemove");
         assertTrue(!diagnostic("compilerDirectivesPrint").contains("dev/headroom"), "removed");
+    }
+
+    @Test
+    void withoutC2InTiersNothingIsAddedSoTheCodeIsNotLeftInterpreted() throws Exception {
+        // A JVM of its own: -XX:TieredStopAtLevel=1 (C1 alone, common for fast starts) and
+        // -XX:-TieredCompilation (C2 alone, where excluding C2 would mean the interpreter forever).
+        for (String flag : new String[] {"-XX:TieredStopAtLevel=1", "-XX:-TieredCompilation"}) {
+            Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    flag, "-cp", System.getProperty("java.class.path"), Probe.class.getName())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            assertEquals(0, p.waitFor(), out);
+            assertEquals("tiered false, added null, directive false", out, flag);
+        }
+    }
+
+    /** Run in a JVM of its own by the test above. */
+    static final class Probe {
+        public static void main(String[] args) throws Exception {
+            boolean tiered = OwnCompilation.tieredWithC2();
+            String added = OwnCompilation.keepC2Away();
+            System.out.println("tiered " + tiered + ", added " + added + ", directive "
+                    + diagnostic("compilerDirectivesPrint").contains("dev/headroom"));
+        }
     }
 
     private static String diagnostic(String operation) throws Exception {
