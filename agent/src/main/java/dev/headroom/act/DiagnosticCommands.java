@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
  * camel case ({@code GC.class_histogram} is {@code gcClassHistogram}) taking one {@code String[]}
  * of arguments and returning the text jcmd would print.
  */
-interface DiagnosticCommands {
+public interface DiagnosticCommands {
 
     /** Whether this JVM offers the operation. */
     boolean has(String operation);

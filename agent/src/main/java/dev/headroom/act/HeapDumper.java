@@ -255,9 +255,9 @@ public final class HeapDumper {
         // Old dumps that retention would delete count as room: they go only if the dump proceeds.
         long room = usable + EvidenceFiles.sizeOf(old);
         boolean gzip;
-        String gzipUnavailable = settings.compression() == Compression.OFF ? null : dump.gzipUnavailable();
         switch (settings.compression()) {
             case GZIP -> {
+                String gzipUnavailable = dump.gzipUnavailable();
                 // Where this JVM cannot compress, a plain dump (when it fits) is better evidence than none.
                 gzip = gzipUnavailable == null || room < needed;
                 if (gzip && gzipUnavailable != null) {
@@ -273,6 +273,8 @@ public final class HeapDumper {
             case AUTO -> {
                 gzip = room < needed;
                 if (gzip) {
+                    // Asked only here: where the plain dump fits, the JVM's flags are not even read.
+                    String gzipUnavailable = dump.gzipUnavailable();
                     double gzipSeconds = used / GZIP_BYTES_PER_SECOND;
                     String noGzip = room < neededGzip ? "nor for a compressed one (" + neededGzip + " needed)"
                             : gzipUnavailable != null ? "and no compressed dump: " + gzipUnavailable

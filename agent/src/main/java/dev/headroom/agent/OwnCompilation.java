@@ -1,6 +1,7 @@
 package dev.headroom.agent;
 
-import javax.management.ObjectName;
+import dev.headroom.act.DiagnosticCommands;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +47,7 @@ final class OwnCompilation {
             file = Files.createTempFile("headroom-directive-", ".json",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(file, DIRECTIVE.getBytes(StandardCharsets.US_ASCII));
-            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
-                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-            String text = out == null ? "" : out.toString().strip();
+            String text = DiagnosticCommands.platform().run("compilerDirectivesAdd", file.toString()).strip();
             // HotSpot answers "1 compiler directives added" (or says why it could not parse or add).
             return text.startsWith("1 ") ? null : text;
         } catch (Exception | LinkageError e) {
