@@ -150,7 +150,7 @@ public final class Policy {
         // stops: there a forecast reaches no further than its growth has been seen, from the start of
         // the watch too, and only the dump's time is too little to wait for.
         double dumpMargin = (Double.isNaN(expectedDump) ? 0 : expectedDump * settings.dumpMarginFactor()) + interval;
-        boolean warming = jvm != null && warmUp.add(now, jvm.classesLoadedTotal(), jvm.compilationMillis());
+        boolean warming = jvm != null && warmUp.add(now, jvm.classesLoadedByOthers(), jvm.compilationMillis());
         boolean unconfirmed = false;
         if (credible && !receding
                 && f.secondsToLimit() > (warming ? 3 * dumpMargin : Math.max(CONFIRM_ABOVE_SECONDS, 3 * dumpMargin))) {

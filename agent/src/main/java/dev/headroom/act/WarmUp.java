@@ -18,8 +18,13 @@ package dev.headroom.act;
  * {@link #PACE_SECONDS}, it loaded at least {@link #CLASSES_PER_SECOND} classes a second or its JIT
  * was busy for {@link #COMPILATION_SHARE} of the time (its threads' time summed; the Spring Boot
  * sample's start: 1,000 to 2,000 classes a second and about 1.0; a small program leaking from its
- * first second: 32 classes a second and 0.06 over its first 5 s, the agent's own start included). Only in the first
- * {@link #WITHIN_SECONDS} the agent watches: a service that keeps generating classes (scripts,
+ * first second: 32 classes a second and 0.06 over its first 5 s, the agent's own start included).
+ * Classes loaded while the agent's own ticks ran are not the JVM's start
+ * ({@link dev.headroom.sense.jvm.JvmMemory#classesLoadedByOthers}), and before the agent has
+ * watched for {@link #PACE_SECONDS} the counts are divided by that time all the same: at a half
+ * second interval the agent's first tick alone (180 classes, a quarter second of C1) read as a
+ * start, and the heap leak of OomKillIT, which grows from its JVM's first second, was held back
+ * as one. Only in the first {@link #WITHIN_SECONDS} the agent watches: a service that keeps generating classes (scripts,
  * proxies) keeps that pace for good, and its metaspace growing then is a leak's like any other.
  * Fixed rings of primitives: nothing is allocated per tick.
  */
@@ -69,7 +74,7 @@ final class WarmUp {
 
     /**
      * The pace over the last {@link #PACE_SECONDS} (from the newest tick at least that old, or the
-     * oldest kept): short enough that compiling which began a tick or two ago counts, not diluted by
+     * oldest kept, the counts then divided by the whole pace's time): short enough that compiling which began a tick or two ago counts, not diluted by
      * the quiet seconds before it; long enough that one tick's burst (a few dozen classes, one large
      * method compiled) is no start (measured: judged over one tick, at 100 classes a second and a
      * quarter of the time compiling, the small heap-leak program of OomKillIT counted as warming up
@@ -90,6 +95,11 @@ final class WarmUp {
         if (seconds <= 0) {
             return false;
         }
+        // Over the agent's first ticks the span is shorter than the pace's: counted as the full
+        // span still, so that a few hundred classes in the half second after the first tick
+        // (lambdas, a logging framework on its first use) are no start, while a start's thousands
+        // a second still are from the second tick on.
+        seconds = Math.max(seconds, PACE_SECONDS);
         boolean loading = classes[newest] >= 0 && classes[older] >= 0
                 && (classes[newest] - classes[older]) / seconds >= CLASSES_PER_SECOND;
         boolean compiling = compiled[newest] >= 0 && compiled[older] >= 0

@@ -617,6 +617,9 @@ final class AgentRuntime implements Runnable {
             // A tick that failed found nothing calm: the next ones read everything.
             cadence.fullTaken(null, null, null, 0);
             problems.report("tick", "a tick failed: " + e + where(e));
+        } finally {
+            // What this tick loaded is the agent's, not the application's start (WarmUp).
+            sensor.jvmReader().agentWorkDone();
         }
     }
 

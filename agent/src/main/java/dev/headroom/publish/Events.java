@@ -166,9 +166,11 @@ public final class Events {
         bytes(json, "heapAfterGcBytes", dev.headroom.reconcile.SizingPeaks.heapAfterGc(j));
         bytes(json, "threads", j.threadCount());
         bytes(json, "loadedClasses", j.loadedClasses());
-        // The start-up's pace (the policy's WarmUp): classes loaded and JIT time, both since the JVM started.
+        // The start-up's pace (the policy's WarmUp): classes loaded and JIT time, both since the JVM
+        // started, and of those classes the ones loaded while the agent's own ticks ran.
         bytes(json, "classesLoadedTotal", j.classesLoadedTotal());
         bytes(json, "compilationMillis", j.compilationMillis());
+        bytes(json, "agentClassLoads", j.agentClassLoads());
         bytes(json, "gcCount", j.gcCount());
         bytes(json, "gcTimeMillis", j.gcTimeMillis());
         for (BufferPoolUsage pool : j.bufferPools()) {

@@ -72,4 +72,21 @@ class WarmUpSignalTest {
         assertFalse(w.add(T0 + 3000, 100_500, 100_000), "the pace from 2 s back, unknown then");
         assertTrue(w.add(T0 + 4000, 101_000, 100_000), "1,000 classes in the 2 s after the first known");
     }
+
+    @Test
+    void theAgentsFirstTickIsNoStartAStartsPaceIsFromTheSecondTickOn() {
+        // Measured at a half second interval in OomKillIT's heap leak: between the agent's first two
+        // ticks 180 classes and 261 ms of compiling, most of it the agent's own first use.
+        WarmUp small = new WarmUp();
+        assertFalse(small.add(T0, 2060, 488));
+        assertFalse(small.add(T0 + 500, 2240, 749), "the agent's first tick, read over a whole pace's time");
+        assertFalse(small.add(T0 + 1000, 2241, 762));
+        // A start at 1,500 classes a second is one at once, at either interval.
+        WarmUp start = new WarmUp();
+        assertFalse(start.add(T0, 2000, 400));
+        assertTrue(start.add(T0 + 500, 2750, 400), "750 classes in the half second after the first tick");
+        WarmUp slower = new WarmUp();
+        assertFalse(slower.add(T0, 2000, 400));
+        assertTrue(slower.add(T0 + 1000, 3500, 400), "1,500 classes in the second after the first tick");
+    }
 }

@@ -194,7 +194,7 @@ public final class FakeTick {
                     new MemoryPoolUsage("G1 Old Gen", true, oldUsed, oldUsed, heapMax, gcCount > 0 ? oldUsed : -1),
                     new MemoryPoolUsage("Metaspace", false, 40 * MIB, 41 * MIB, -1, -1));
             jvm = new JvmMemory(edenUsed + oldUsed, heapCommitted, heapMax, pools, List.of(), 20, 1 << 20, 5000,
-                    gcCount, gcCount * 3, null, null, classesLoadedTotal, compilationMillis);
+                    gcCount, gcCount * 3, null, null, classesLoadedTotal, compilationMillis, 0);
         }
         Snapshot s = new Snapshot(epochMillis, cgroup, limit, limited ? "memory.max" : "host memory", ws,
                 limited ? 64L << 30 : limit, ProcessMemory.UNKNOWN, jvm);

@@ -11,6 +11,9 @@ import java.util.List;
  * @param classesLoadedTotal   classes loaded since the JVM started, unloaded ones counted too (a rate of
  *                             loading, where {@code loadedClasses} is what is loaded now)
  * @param compilationMillis    the JIT compilers' time so far, summed over their threads
+ * @param agentClassLoads      of {@code classesLoadedTotal}, those loaded while the agent's own ticks
+ *                             ran (its classes and the JDK's it called into on first use: 180 in the
+ *                             half second after its first tick, measured), {@code 0} when not counted
  */
 public record JvmMemory(
         long heapUsed,
@@ -26,7 +29,8 @@ public record JvmMemory(
         NmtSummary nmt,
         AgentFootprint agent,
         long classesLoadedTotal,
-        long compilationMillis) {
+        long compilationMillis,
+        long agentClassLoads) {
 
     public JvmMemory {
         pools = List.copyOf(pools);
@@ -61,12 +65,20 @@ public record JvmMemory(
         return Math.min(untouched, heapCommitted);
     }
 
+    /**
+     * Classes loaded since the JVM started by anything but the agent's own ticks: the application's
+     * and the JVM's pace of loading, which says whether it is starting ({@code -1} when unknown).
+     */
+    public long classesLoadedByOthers() {
+        return classesLoadedTotal < 0 ? -1 : classesLoadedTotal - Math.max(0, agentClassLoads);
+    }
+
     /** A reading without the JVM's start-up counters. */
     public JvmMemory(long heapUsed, long heapCommitted, long heapMax, List<MemoryPoolUsage> pools,
                      List<BufferPoolUsage> bufferPools, int threadCount, long threadStackSizeBytes, long loadedClasses,
                      long gcCount, long gcTimeMillis, NmtSummary nmt, AgentFootprint agent) {
         this(heapUsed, heapCommitted, heapMax, pools, bufferPools, threadCount, threadStackSizeBytes, loadedClasses,
-                gcCount, gcTimeMillis, nmt, agent, -1, -1);
+                gcCount, gcTimeMillis, nmt, agent, -1, -1, 0);
     }
 
     /** A reading without the agent's own figures (fixtures, the {@code inspect} command before it measures itself). */

@@ -119,4 +119,41 @@ class JvmReaderTest {
 
         assertEquals(new JvmFlags(-1, -1, -1, -1, -1, -1, null, List.of("Copy"), "off", false), flags);
     }
+
+    @Test
+    void classesLoadedBetweenAReadAndTheAgentsWorkDoneAreTheAgentsTheOnesAfterAreNot() throws Exception {
+        JvmMemory first = reader.read(null);
+        assertEquals(0, first.agentClassLoads());
+        loadFreshClasses(3); // during the agent's tick
+        reader.agentWorkDone();
+        reader.agentWorkDone(); // a second call without a read in between counts nothing more
+        loadFreshClasses(2); // the application's, between ticks
+        JvmMemory second = reader.read(null);
+
+        // Other threads may load classes too, so these are lower bounds.
+        assertTrue(second.agentClassLoads() >= 3, () -> "the agent's: " + second.agentClassLoads());
+        assertTrue(second.classesLoadedByOthers() - first.classesLoadedByOthers() >= 2,
+                () -> "the others': " + first.classesLoadedByOthers() + " then " + second.classesLoadedByOthers());
+        assertEquals(second.classesLoadedTotal() - second.agentClassLoads(), second.classesLoadedByOthers());
+    }
+
+    /** Loads the given number of classes the JVM has not seen: {@link Probe}, each in a loader of its own. */
+    private static void loadFreshClasses(int n) throws Exception {
+        byte[] bytes;
+        try (var in = JvmReaderTest.class.getResourceAsStream("JvmReaderTest$Probe.class")) {
+            bytes = in.readAllBytes();
+        }
+        for (int i = 0; i < n; i++) {
+            Class<?> c = new ClassLoader(null) {
+                Class<?> define() {
+                    return defineClass(null, bytes, 0, bytes.length);
+                }
+            }.define();
+            assertEquals("dev.headroom.sense.jvm.JvmReaderTest$Probe", c.getName());
+        }
+    }
+
+    /** A class to load again and again. */
+    static final class Probe {
+    }
 }
