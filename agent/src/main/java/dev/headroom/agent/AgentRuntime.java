@@ -565,7 +565,8 @@ final class AgentRuntime implements Runnable {
                 // forward (SamplingCadence.flatSinceFull). With only full ticks in it, a calm stretch
                 // was a sample or two and a spike after it nearly all of the forecaster's windows: a
                 // spike that recovers was forecast as a kill (OomKillIT, 8ab3b9d's CI).
-                if (lastFullSnapshot != null && cadence.flatSinceFull(usage)) {
+                // The history's latest sample is that full tick's (or an earlier carry of it).
+                if (lastFullSnapshot != null && cadence.flatSinceFull(usage) && !history.repeatLatest(now)) {
                     history.add(lastFullSnapshot.at(now), lastFullBreakdown);
                 }
                 // A registry built since the last full tick gets its meters now, not up to 10 s later.

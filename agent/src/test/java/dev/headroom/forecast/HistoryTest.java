@@ -8,6 +8,8 @@ import java.util.List;
 
 import static dev.headroom.forecast.FakeTick.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HistoryTest {
 
@@ -139,5 +141,87 @@ class HistoryTest {
     private static JvmMemory jvm(long gcCount, long heapUsed, MemoryPoolUsage... pools) {
         return new JvmMemory(heapUsed, 512 * MIB, 512 * MIB, List.of(pools), List.of(), 10, 1 << 20, 1000, gcCount, 5,
                 null);
+    }
+
+    /**
+     * A quick tick's carried sample: {@link History#repeatLatest} must leave the history exactly
+     * as an {@link History#add} of the last full sample at the later time would, through wrap-
+     * around, parts that come and go and the coarser scales' buckets (the forecasts compared).
+     */
+    @Test
+    void repeatingTheLatestSampleIsTheSameAsAddingItAgainLater() {
+        java.util.Random random = new java.util.Random(17);
+        for (int capacity : new int[] {7, History.DEFAULT_CAPACITY}) {
+            History added = new History(capacity);
+            History repeated = new History(capacity);
+            assertFalse(repeated.repeatLatest(FakeTick.EPOCH), "nothing to repeat yet");
+            FakeTick.Tick full = null;
+            double t = 0;
+            long gcs = 0;
+            for (int n = 0; n < 1500; n++) {
+                t += 0.5 + random.nextInt(3) * 0.5;
+                long now = FakeTick.EPOCH + Math.round(t * 1000);
+                if (full == null || random.nextInt(4) == 0) {
+                    gcs += random.nextInt(2);
+                    FakeTick tick = FakeTick.at(t).limit(512 * MIB)
+                            .heap(random.nextInt(60) * MIB, random.nextInt(90) * MIB, 200 * MIB, 256 * MIB)
+                            .gcCount(gcs)
+                            .part("metaspace", (40 + n / 50) * MIB)
+                            .part("nativeUntracked", (long) (t * 0.3 * MIB) + random.nextInt(5) * MIB);
+                    if (random.nextBoolean()) {
+                        tick.part("directBuffers", random.nextInt(30) * MIB);
+                    }
+                    if (n % 7 == 0) {
+                        tick.pageCache(random.nextInt(100) * MIB).refaults(n);
+                    }
+                    full = tick.build();
+                    added.add(full.snapshot(), full.breakdown());
+                    repeated.add(full.snapshot(), full.breakdown());
+                } else {
+                    added.add(full.snapshot().at(now), full.breakdown());
+                    assertTrue(repeated.repeatLatest(now));
+                }
+                assertSameSamples(added, repeated, "capacity " + capacity + ", sample " + n);
+                if (n % 10 == 0) {
+                    assertEquals(Forecaster.forecast(added, ForecastSettings.defaults()),
+                            Forecaster.forecast(repeated, ForecastSettings.defaults()), "sample " + n);
+                }
+            }
+            long latest = repeated.latestEpochMillis();
+            assertFalse(repeated.repeatLatest(latest), "not after the latest sample");
+            assertFalse(repeated.repeatLatest(latest - 1000), "before it");
+        }
+    }
+
+    private static void assertSameSamples(History a, History b, String where) {
+        assertEquals(a.size(), b.size(), where);
+        assertEquals(a.partCount(), b.partCount(), where);
+        for (int i = 0; i < a.size(); i++) {
+            String at = where + ", index " + i;
+            assertEquals(a.time(i), b.time(i), at);
+            assertEquals(a.workingSet(i), b.workingSet(i), at);
+            assertEquals(a.limit(i), b.limit(i), at);
+            assertEquals(a.limited(i), b.limited(i), at);
+            assertEquals(a.unreclaimable(i), b.unreclaimable(i), at);
+            assertEquals(a.heapResident(i), b.heapResident(i), at);
+            assertEquals(a.refaults(i), b.refaults(i), at);
+            assertEquals(a.heapUsed(i), b.heapUsed(i), at);
+            assertEquals(a.heapCommitted(i), b.heapCommitted(i), at);
+            assertEquals(a.heapMax(i), b.heapMax(i), at);
+            assertEquals(a.liveHeap(i), b.liveHeap(i), at);
+            assertEquals(a.gcCount(i), b.gcCount(i), at);
+            assertEquals(a.eventsHigh(i), b.eventsHigh(i), at);
+            assertEquals(a.eventsMax(i), b.eventsMax(i), at);
+            assertEquals(a.eventsOomKill(i), b.eventsOomKill(i), at);
+            assertEquals(a.failcnt(i), b.failcnt(i), at);
+            assertEquals(a.someAvg10(i), b.someAvg10(i), at);
+            assertEquals(a.fullAvg10(i), b.fullAvg10(i), at);
+            for (int c = 0; c < a.partCount(); c++) {
+                assertEquals(a.partKib(c, i), b.partKib(c, i), at + ", part " + c);
+            }
+        }
+        for (int c = 0; c < a.partCount(); c++) {
+            assertEquals(a.partLatestBytes(c), b.partLatestBytes(c), where + ", part " + c);
+        }
     }
 }
