@@ -24,8 +24,9 @@ package dev.headroom.act;
  * watched for {@link #PACE_SECONDS} the counts are divided by that time all the same: at a half
  * second interval the agent's first tick alone (180 classes, a quarter second of C1) read as a
  * start, and the heap leak of OomKillIT, which grows from its JVM's first second, was held back
- * as one. Only in the first {@link #WITHIN_SECONDS} the agent watches: a service that keeps generating classes (scripts,
- * proxies) keeps that pace for good, and its metaspace growing then is a leak's like any other.
+ * as one. Only in the first {@link #WITHIN_SECONDS} the agent watches: a service that keeps
+ * generating classes (scripts, proxies) keeps that pace for good, and its metaspace growing then
+ * is a leak's like any other.
  * Fixed rings of primitives: nothing is allocated per tick.
  */
 final class WarmUp {
@@ -74,8 +75,8 @@ final class WarmUp {
 
     /**
      * The pace over the last {@link #PACE_SECONDS} (from the newest tick at least that old, or the
-     * oldest kept, the counts then divided by the whole pace's time): short enough that compiling which began a tick or two ago counts, not diluted by
-     * the quiet seconds before it; long enough that one tick's burst (a few dozen classes, one large
+     * oldest kept, the counts then divided by the whole pace's time): short enough that compiling
+     * which began a tick or two ago counts, not diluted by the quiet seconds before it; long enough that one tick's burst (a few dozen classes, one large
      * method compiled) is no start (measured: judged over one tick, at 100 classes a second and a
      * quarter of the time compiling, the small heap-leak program of OomKillIT counted as warming up
      * and was warned 2.7 s before its kill, not 6.7 s).
