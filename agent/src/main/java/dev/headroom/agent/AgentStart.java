@@ -9,7 +9,6 @@ import dev.headroom.publish.micrometer.MeterRegistryWatch;
 import dev.headroom.publish.micrometer.MicrometerBridge;
 
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's start, on its own thread: options, the Micrometer watch, then the runtime's loop.
@@ -21,23 +20,19 @@ final class AgentStart {
     private AgentStart() {
     }
 
-    /**
-     * @param started cleared when the options are malformed, so a later attach with corrected
-     *                options can start the agent
-     */
-    static void run(String agentArgs, Instrumentation instrumentation, String how, AtomicBoolean started,
-                    MeterRegistryWatch watch) {
+    /** A malformed option clears the started flag, so a later attach with corrected options can start the agent. */
+    static void run(String agentArgs, Instrumentation instrumentation, String how, MeterRegistryWatch watch) {
         MicrometerBridge bridge = null;
         try {
             Options options;
             try {
                 options = OptionsParser.parse(agentArgs, System.getProperties(), System.getenv());
             } catch (OptionException e) {
-                HeadroomAgent.notStarted(started);
+                HeadroomAgent.notStarted();
                 System.err.println(e.getMessage());
                 return;
             } finally {
-                HeadroomAgent.OPTIONS_READ.countDown();
+                HeadroomAgent.optionsRead();
             }
             LatestReading latest = new LatestReading();
             BridgeReports reports = new BridgeReports(options.quiet());
