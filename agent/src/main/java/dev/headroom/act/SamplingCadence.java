@@ -28,15 +28,25 @@ import dev.headroom.sense.cgroup.CgroupMemory;
  *   <li>usage could not be read;</li>
  *   <li>{@link #FULL_EVERY_MILLIS} have passed since the last full tick, so that the history, the
  *       published meters and the snapshot events stay fresh, and what usage does not show (the
- *       live heap filling an already committed heap, a changed limit, a move to another cgroup, a
- *       process killed beside this one) is seen within that time.</li>
+ *       live heap filling an already committed heap, a move to another cgroup) is seen within that
+ *       time. While the full ticks keep finding usage within a move of where the one before found
+ *       it (the timer called them, not usage) and nothing else of note, that gap doubles each
+ *       time, up to {@link #CALM_FULL_EVERY_MILLIS}: a service that sits still is read in full once a minute,
+ *       and the first full tick that is not calm, or that usage called, brings it back to
+ *       {@link #FULL_EVERY_MILLIS}.</li>
  * </ul>
+ * The risk sets the cadence, then: far from the limit and still, one full tick a minute and a
+ * look at usage each interval; moving, one full tick each move or every 10 s; near the limit, or
+ * with anything forecast, every tick full. (Issue 17: the full tick is most of the agent's cost
+ * while its code is still interpreted, which at one tick a second is its first hour.)
  * Pure: time and readings are the caller's.
  */
 public final class SamplingCadence {
 
-    /** A full tick at least this often. */
+    /** A full tick at least this often, as long as the full ticks find anything moving. */
     public static final long FULL_EVERY_MILLIS = 10_000;
+    /** ... and at least this often while they keep finding usage where it was. */
+    public static final long CALM_FULL_EVERY_MILLIS = 60_000;
     /** A move of usage by this share of the limit since the last full tick calls a full tick. */
     public static final double MOVE_SHARE = 0.005;
     /** ... and never by less than this. */
@@ -48,6 +58,7 @@ public final class SamplingCadence {
     private long usageAtFull = -1;
     private long ceilingBytes = -1;
     private long moveBytes = MIN_MOVE_BYTES;
+    private long fullEveryMillis = FULL_EVERY_MILLIS;
     private boolean calm;
 
     /**
@@ -56,7 +67,7 @@ public final class SamplingCadence {
      * @param usageBytes the cgroup's usage read just now, {@code -1} when unknown or not read
      */
     public boolean fullDue(long nowMillis, long usageBytes) {
-        if (!calm || usageBytes < 0 || nowMillis < fullMillis || nowMillis - fullMillis >= FULL_EVERY_MILLIS) {
+        if (!calm || usageBytes < 0 || nowMillis < fullMillis || nowMillis - fullMillis >= fullEveryMillis) {
             return true;
         }
         return usageBytes >= ceilingBytes || Math.abs(usageBytes - usageAtFull) >= moveBytes;
@@ -79,6 +90,11 @@ public final class SamplingCadence {
         return calm;
     }
 
+    /** How long the quick ticks may go on after the last full one, usage staying put. */
+    public long fullEveryMillis() {
+        return fullEveryMillis;
+    }
+
     /** The usage at and above which every tick is full ({@code -1} while not calm). */
     public long ceilingBytes() {
         return calm ? ceilingBytes : -1;
@@ -90,7 +106,12 @@ public final class SamplingCadence {
      * @param warnShare the policy's lowest share that raises a level
      */
     public void fullTaken(Snapshot s, Forecast f, Decision d, double warnShare) {
+        boolean wasCalm = calm;
+        long previousGap = fullEveryMillis;
+        long usageBefore = usageAtFull;
+        long moveBefore = moveBytes;
         calm = false;
+        fullEveryMillis = FULL_EVERY_MILLIS;
         if (s == null) {
             return;
         }
@@ -116,5 +137,10 @@ public final class SamplingCadence {
         ceilingBytes = (long) ceiling - moveBytes;
         usageAtFull = cgroup.usageBytes();
         calm = usageAtFull < ceilingBytes;
+        // Usage within a move of the last full tick's: the timer called this one, not usage. A drift
+        // that slow (less than a move a gap) gains nothing from fresher full ticks: a move calls one.
+        if (calm && wasCalm && moveBefore == moveBytes && Math.abs(usageAtFull - usageBefore) < moveBytes) {
+            fullEveryMillis = Math.min(CALM_FULL_EVERY_MILLIS, 2 * previousGap);
+        }
     }
 }

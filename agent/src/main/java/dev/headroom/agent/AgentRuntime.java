@@ -554,11 +554,16 @@ final class AgentRuntime implements Runnable {
                             + " no compiler directive: " + why);
                 }
             }
-            // A snapshot event due is a full tick: the event log (and whoever follows it) gets one
-            // every snapshotEvery, quick ticks or not.
-            boolean snapshotDue = now - lastSnapshotEvent >= options.snapshotEveryMillis() || now < lastSnapshotEvent;
+            // A snapshot event is written by a full tick once snapshotEvery has passed. Asked for
+            // more often than the full ticks come at the least (under 10 s), it calls one itself:
+            // the event log gets one every snapshotEvery, quick ticks or not. From 10 s (the
+            // default) on, it comes with the full ticks, which while all stays put come once a
+            // minute (SamplingCadence): the snapshots of a still service would say the same.
+            long snapshotEvery = options.snapshotEveryMillis();
+            boolean snapshotDue = now - lastSnapshotEvent >= snapshotEvery || now < lastSnapshotEvent;
+            boolean snapshotCallsFull = snapshotDue && snapshotEvery < SamplingCadence.FULL_EVERY_MILLIS;
             long usage;
-            if (!notice && !snapshotDue && options.quickTicks() && cadence.calm()
+            if (!notice && !snapshotCallsFull && options.quickTicks() && cadence.calm()
                     && !cadence.fullDue(now, usage = sensor.quickUsageBytes())) {
                 quickTicks++;
                 // The history keeps its pace while usage is flat: the last full sample, carried

@@ -7,15 +7,18 @@ package dev.headroom.config;
  */
 public enum Key {
     INTERVAL("interval", Kind.DURATION, "1s", "Sampling period: how often the cgroup, the process and the JVM are read."),
-    SNAPSHOT_EVERY("snapshotEvery", Kind.DURATION, "10s", "How often a `snapshot` event is written to the event log."),
+    SNAPSHOT_EVERY("snapshotEvery", Kind.DURATION, "10s", "How often a `snapshot` event is written to the event log. Under 10s, every tick it falls on reads"
+            + " in full; from 10s on it is written by the full ticks, which far from the limit and steady come"
+            + " less often, down to once a minute (quickTicks)."),
     NMT_EVERY("nmtEvery", Kind.DURATION, "10s",
             "How often the Native Memory Tracking summary is read when NMT is on (it is slower than the other reads)."),
     QUICK_TICKS("quickTicks", Kind.BOOLEAN, "true",
             "Far from the limit and steady, ticks only read the cgroup's usage (and its own limit files) and a full"
             + " sample is taken when usage moves (0.5 % of the limit), nears the warning share or memory.high, a limit"
-            + " changes, or snapshotEvery (at most 10 s) has passed; every tick is full while anything is forecast or"
-            + " above OK. A step to the critical level is still seen within one interval. false: every tick reads and"
-            + " publishes everything."),
+            + " changes, a snapshot is due (snapshotEvery under 10s), or 10 s have passed, a gap that doubles up to"
+            + " a minute while the full ticks keep finding usage within a move of the last; every tick is full while"
+            + " anything is forecast or above OK. A step to the critical level is still seen within one interval."
+            + " false: every tick reads and publishes everything."),
     LIGHT_JIT("lightJit", Kind.BOOLEAN, "true",
             "The agent's own code is compiled by C1 only: a compiler directive excluding dev/headroom/* from C2,"
             + " added through the DiagnosticCommand MBean 10 s after start where the JVM compiles in tiers up to C2"

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -109,17 +110,55 @@ class SamplingCadenceTest {
     }
 
     @Test
-    void aSteadyServiceFarFromTheLimitReadsInFullAboutOnceInTenSeconds() {
+    void aSteadyServiceFarFromTheLimitIsReadInFullLessAndLessOftenDownToOnceAMinute() {
         Agent[] a = both(512, 1, 600, t -> 0, t -> 100 * MIB, 0);
         Agent cadenced = a[1];
         assertEquals(600, cadenced.quick + cadenced.full);
-        // The first tick and then one each FULL_EVERY_MILLIS.
-        assertTrue(cadenced.full >= 600 / 10 && cadenced.full <= 600 / 10 + 2, cadenced.full + " full ticks");
+        // The first tick, then gaps of 10, 20 and 40 s, then one a minute: 0, 10, 30, 70, 130 ... 550.
+        List<Double> gaps = new ArrayList<>();
         double lastFull = 0;
         for (FakeRun.Step s : cadenced.run.steps) {
-            assertTrue(s.seconds() - lastFull <= SamplingCadence.FULL_EVERY_MILLIS / 1000.0, "a gap before " + s.seconds());
+            if (s.seconds() > 0) {
+                gaps.add(s.seconds() - lastFull);
+            }
             lastFull = s.seconds();
         }
+        assertEquals(List.of(10.0, 20.0, 40.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0), gaps);
+    }
+
+    @Test
+    void theGapBetweenFullTicksDoublesWhileUsageStaysAndAMoveBringsItBackToTenSeconds() {
+        SamplingCadence c = new SamplingCadence();
+        long limit = 512 * MIB;
+        long move = (long) (SamplingCadence.MOVE_SHARE * limit);
+        long t = 0;
+        long[] expected = {10_000, 20_000, 40_000, 60_000, 60_000};
+        for (long gap : expected) {
+            FakeTick.Tick tick = service(t / 1000.0, limit, 0, 0, 0);
+            c.fullTaken(tick.snapshot(), calm(tick.snapshot()), ok(tick.snapshot().epochMillis()), WARN_SHARE);
+            assertEquals(gap, c.fullEveryMillis());
+            long usage = tick.snapshot().cgroup().usageBytes();
+            assertFalse(c.fullDue(tick.snapshot().epochMillis() + gap - 1, usage));
+            assertTrue(c.fullDue(tick.snapshot().epochMillis() + gap, usage));
+            t += gap;
+        }
+        // A move calls a full tick at once, however long the gap had grown; that tick is not calm
+        // enough to stretch the next gap.
+        FakeTick.Tick before = service(t / 1000.0, limit, 0, 0, 0);
+        c.fullTaken(before.snapshot(), calm(before.snapshot()), ok(before.snapshot().epochMillis()), WARN_SHARE);
+        assertEquals(SamplingCadence.CALM_FULL_EVERY_MILLIS, c.fullEveryMillis());
+        assertTrue(c.fullDue(before.snapshot().epochMillis() + 1000, before.snapshot().cgroup().usageBytes() + move));
+        FakeTick.Tick moved = service(t / 1000.0 + 1, limit, move, 0, 0);
+        c.fullTaken(moved.snapshot(), calm(moved.snapshot()), ok(moved.snapshot().epochMillis()), WARN_SHARE);
+        assertEquals(SamplingCadence.FULL_EVERY_MILLIS, c.fullEveryMillis());
+        // A full tick that is not calm (anything forecast, above OK, a failed tick) too.
+        for (int i = 0; i < 4; i++) {
+            c.fullTaken(moved.snapshot(), calm(moved.snapshot()), ok(moved.snapshot().epochMillis()), WARN_SHARE);
+        }
+        assertEquals(SamplingCadence.CALM_FULL_EVERY_MILLIS, c.fullEveryMillis());
+        c.fullTaken(null, null, null, 0);
+        assertEquals(SamplingCadence.FULL_EVERY_MILLIS, c.fullEveryMillis());
+        assertFalse(c.calm());
     }
 
     @Test
@@ -241,7 +280,8 @@ class SamplingCadenceTest {
     /**
      * Leaks that begin after a calm stretch (0.05 to 30 MiB/s): the cadence reads in full once usage
      * moved by half a per cent of the limit, so it warns no later than the agent reading every tick
-     * by about the time the leak takes to move that far, and at most a few ticks more.
+     * by about the time the leak takes to move that far, and at most a few ticks more (and 2 % of a
+     * long lead).
      */
     @ParameterizedTest(name = "{0} MiB/s in {1} MiB after {3} s quiet, every {2} s, cache {4} MiB")
     @CsvSource({"30, 512, 1, 300, 0", "12, 512, 1, 300, 100", "5, 512, 1, 300, 0", "2, 512, 1, 600, 200",
@@ -261,7 +301,11 @@ class SamplingCadenceTest {
         assertFalse(Double.isNaN(warnedFull), full.run.transcript());
         assertFalse(Double.isNaN(warnedCadenced), cadenced.run.transcript());
         double move = Math.max(SamplingCadence.MIN_MOVE_BYTES, SamplingCadence.MOVE_SHARE * limitMib * MIB);
-        double allowed = move / (mibPerSecond * MIB) + 3 * interval;
+        // Once a still service is read in full only once a minute, the history before the leak is
+        // the same sample carried for up to a minute, not a fresh one every 10 s: where the lead
+        // is long (the 1 MiB/s leak in 2 GiB: 1,096 s against 1,112 s), the forecaster's confidence
+        // can take a little longer to build. 2 % of the lead on top.
+        double allowed = move / (mibPerSecond * MIB) + 3 * interval + 0.02 * (kill - full.first(Decision.Action.WARN));
         System.out.printf(Locale.ROOT, "%.2f MiB/s in %d MiB: kill at %.0f s, warned %.1f s before (every tick full: %.1f s),"
                 + " %d of %d ticks full%n", mibPerSecond, limitMib, kill, kill - warnedCadenced, kill - warnedFull,
                 cadenced.full, cadenced.full + cadenced.quick);
