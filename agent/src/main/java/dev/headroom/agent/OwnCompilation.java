@@ -4,10 +4,14 @@ import dev.headroom.act.DiagnosticCommands;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 
 /**
  * Keeps HotSpot's C2 compiler away from the agent's own code: one compiler directive, added
@@ -20,8 +24,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * keeps such a method in C1 (level 1, without profiling), which costs the compiler threads a
  * fraction of C2's time. The application's code is not matched and compiles as before.
  *
- * <p>The directive is read from a file: written to a fresh temporary file (created exclusively,
- * mode 0600, so never through a link), read by the JVM and deleted at once. Where it cannot be had
+ * <p>The directive is read from a file: written to a fresh file in the temporary directory (created
+ * exclusively, mode 0600, so never through a link), read by the JVM and deleted at once. Where it cannot be had
  * (no writable temporary directory, a JVM without the command, {@code CompilerDirectivesLimit}
  * reached) nothing changes but the cost; no error reaches the application. Where C2 is not used in
  * tiers ({@code -XX:-TieredCompilation}, {@code -XX:TieredStopAtLevel} below 4) nothing is added.
@@ -44,9 +48,18 @@ final class OwnCompilation {
         }
         Path file = null;
         try {
-            file = Files.createTempFile("headroom-directive-", ".json",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(file, DIRECTIVE.getBytes(StandardCharsets.US_ASCII));
+            // Not Files.createTempFile: its random name comes from a SecureRandom, whose first use
+            // seeds itself and loads its providers, 10 ms of the agent's thread here (issue 17).
+            // CREATE_NEW is O_CREAT|O_EXCL: a name taken already, a link included, fails, and
+            // nothing but the cost changes.
+            Path candidate = Path.of(System.getProperty("java.io.tmpdir"),
+                    "headroom-directive-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".json");
+            try (SeekableByteChannel out = Files.newByteChannel(candidate,
+                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                file = candidate;
+                out.write(ByteBuffer.wrap(DIRECTIVE.getBytes(StandardCharsets.US_ASCII)));
+            }
             String text = DiagnosticCommands.platform().run("compilerDirectivesAdd", file.toString()).strip();
             // HotSpot answers "1 compiler directives added" (or says why it could not parse or add).
             return text.startsWith("1 ") ? null : text;
