@@ -4,6 +4,8 @@ import dev.headroom.publish.Reading;
 import dev.headroom.reconcile.Part;
 import dev.headroom.sense.Snapshot;
 
+import jdk.jfr.FlightRecorder;
+
 import java.time.Duration;
 
 /**
@@ -11,13 +13,28 @@ import java.time.Duration;
  * Without a recording that enables them, each call costs one short-lived object: JFR instruments
  * an event class only while a recording wants it, and until then {@code isEnabled()} is false and
  * nothing else is computed. Each method returns whether it committed an event. Never throws.
+ *
+ * <p>Before JFR itself has started ({@link FlightRecorder#isInitialized()}: no recording yet, from
+ * {@code -XX:StartFlightRecording}, {@code jcmd JFR.start} or the API) there can be no recording to
+ * take an event, and the event classes are not even loaded: loading a {@code jdk.jfr.Event}
+ * subclass has JFR instrument it through its own copy of ASM, and that code, run once, had the JIT
+ * compile about a thousand JDK methods in the agent's first seconds (issue 17: up to 200 ms of the
+ * compiler threads, spilling into the first minute on a busy machine).
  */
 public final class FlightEvents {
 
     /** JFR's "no value" for a timespan: {@code jfr print} and Mission Control show it as N/A. */
     static final long NO_TIMESPAN = Long.MIN_VALUE;
 
+    /** Whether any recording can exist yet; a static read once JFR has started. */
+    private static boolean jfrStarted() {
+        return FlightRecorder.isInitialized();
+    }
+
     public boolean snapshot(Reading reading) {
+        if (!jfrStarted()) {
+            return false;
+        }
         SnapshotEvent e = new SnapshotEvent();
         if (!e.isEnabled() || reading == null || reading.snapshot() == null) {
             return false;
@@ -63,6 +80,9 @@ public final class FlightEvents {
     }
 
     public boolean warning(Reading reading, String reasons) {
+        if (!jfrStarted()) {
+            return false;
+        }
         WarningEvent e = new WarningEvent();
         if (!e.isEnabled() || reading == null) {
             return false;
@@ -87,6 +107,9 @@ public final class FlightEvents {
     }
 
     public boolean heapDump(String path, long bytes, Duration took, boolean live) {
+        if (!jfrStarted()) {
+            return false;
+        }
         HeapDumpEvent e = new HeapDumpEvent();
         if (!e.isEnabled()) {
             return false;
