@@ -28,10 +28,11 @@ import dev.headroom.sense.cgroup.CgroupMemory;
  *   <li>usage could not be read;</li>
  *   <li>{@link #FULL_EVERY_MILLIS} have passed since the last full tick, so that the history, the
  *       published meters and the snapshot events stay fresh, and what usage does not show (the
- *       live heap filling an already committed heap, a move to another cgroup) is seen within that
- *       time. While the full ticks keep finding usage within a move of where the one before found
- *       it (the timer called them, not usage) and nothing else of note, that gap doubles each
- *       time, up to {@link #CALM_FULL_EVERY_MILLIS}: a service that sits still is read in full once a minute,
+ *       live heap filling an already committed heap, a parent's changed limit, a move to another
+ *       cgroup, a small process killed beside this one) is seen within that time. While the full
+ *       ticks keep finding usage within a move of where the one before found it (the timer called
+ *       them, not usage) and nothing else of note, that gap doubles each time, up to
+ *       {@link #CALM_FULL_EVERY_MILLIS}: a service that sits still is read in full once a minute,
  *       and the first full tick that is not calm, or that usage called, brings it back to
  *       {@link #FULL_EVERY_MILLIS}.</li>
  * </ul>
