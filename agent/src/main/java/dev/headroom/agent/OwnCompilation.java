@@ -24,9 +24,9 @@ import java.util.EnumSet;
  * keeps such a method in C1 (level 1, without profiling), which costs the compiler threads a
  * fraction of C2's time. The application's code is not matched and compiles as before.
  *
- * <p>The directive is read from a file: written to a fresh file in the temporary directory (created
- * exclusively, mode 0600, so never through a link), read by the JVM and deleted at once. Where it cannot be had
- * (no writable temporary directory, a JVM without the command, {@code CompilerDirectivesLimit}
+ * <p>The directive is read from a file: written to a fresh file in the temporary directory
+ * (created exclusively, mode 0600, so never through a link), read by the JVM and deleted at once.
+ * Where it cannot be had (no writable temporary directory, a JVM without the command, {@code CompilerDirectivesLimit}
  * reached) nothing changes but the cost; no error reaches the application. Where C2 is not used in
  * tiers ({@code -XX:-TieredCompilation}, {@code -XX:TieredStopAtLevel} below 4) nothing is added.
  */
@@ -49,7 +49,8 @@ final class OwnCompilation {
         Path file = null;
         try {
             // Not Files.createTempFile: its random name comes from a SecureRandom, whose first use
-            // seeds itself and loads its providers, 10 ms of the agent's thread here (issue 17).
+            // seeds itself and loads its providers: with it this call took the agent's thread
+            // 17-20 ms at 10 s after start, 3-5 ms without (issue 17).
             // CREATE_NEW is O_CREAT|O_EXCL: a name taken already, a link included, fails, and
             // nothing but the cost changes.
             Path candidate = Path.of(System.getProperty("java.io.tmpdir"),
